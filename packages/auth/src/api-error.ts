@@ -1,0 +1,69 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** The error codes of the HTTP contract (shared/API.md), with their status. */
+const statusOf = {
+  invalid_input: 400,
+  invalid_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden_origin: 403,
+  not_found: 404,
+  username_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_attempts: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof statusOf;
+
+const defaultMessage: Record<ErrorCode, string> = {
+  invalid_input: 'Some fields are not valid.',
+  invalid_json: 'The request body is not valid JSON.',
+  unauthenticated: 'You are not signed in.',
+  invalid_credentials: 'The username or password is incorrect.',
+  forbidden_origin: 'The request did not come from this site.',
+  not_found: 'Not found.',
+  username_taken: 'That username is taken.',
+  payload_too_large: 'The request body is too large.',
+  unsupported_media_type: 'Send the body as application/json.',
+  too_many_attempts: 'Too many attempts. Try again later.',
+  internal_error: 'Something went wrong on our side.',
+  service_unavailable: 'The service is unavailable. Try again shortly.',
+};
+
+/**
+ * An expected failure, thrown by a route and answered by `handleError` in the
+ * contract's shape: `{"error": {"code", "message", "fields"?}}`.
+ *
+ * @example
+ * throw new ApiError('invalid_input', { fields: { username: 'Use 3 to 31 characters.' } });
+ */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: ContentfulStatusCode;
+  readonly fields: Record<string, string> | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    options: {
+      message?: string;
+      fields?: Record<string, string>;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    super(options.message ?? defaultMessage[code]);
+    this.code = code;
+    this.status = statusOf[code];
+    this.fields = options.fields;
+    this.headers = options.headers;
+  }
+
+  /** The JSON body the contract prescribes. */
+  toBody(): { error: { code: ErrorCode; message: string; fields?: Record<string, string> } } {
+    const fields = this.fields ? { fields: this.fields } : {};
+    return { error: { code: this.code, message: this.message, ...fields } };
+  }
+}

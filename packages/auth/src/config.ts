@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveCount = z.coerce.number().int().positive();
+
+/** An origin and nothing more: `http://localhost:3000`, `https://example.com`. */
+const origin = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) origin' })
+  .refine((value) => {
+    const url = new URL(value);
+    return url.pathname === '/' && !url.search && !url.hash && !value.endsWith('/');
+  }, 'expected scheme://host[:port], with no path or trailing slash');
+
+/** The variables of shared/API.md that every app reads. */
+const commonSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ORIGIN: origin.optional(),
+  TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  RATE_LIMIT_SIGNIN_IP: positiveCount.default(10),
+  RATE_LIMIT_SIGNUP_IP: positiveCount.default(30),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config<Extra extends z.ZodRawShape = Record<never, never>> = Omit<
+  z.output<typeof commonSchema>,
+  'ORIGIN'
+> &
+  z.output<z.ZodObject<Extra>> & {
+    ORIGIN: string;
+    /** Whether cookies get `Secure`: exactly when ORIGIN is https. */
+    secure: boolean;
+  };
+
+/** A variable that is missing or malformed: one line names it and says why. */
+export class ConfigError extends Error {}
+
+/**
+ * Parses the environment with the common variables and the app's own
+ * (its `DATABASE_URL` or `DATABASE_PATH`). An empty variable counts as unset.
+ *
+ * @example
+ * const config = parseConfig(process.env, { DATABASE_PATH: z.string().default('data/app.db') });
+ */
+export function parseConfig<Extra extends z.ZodRawShape>(
+  env: Record<string, string | undefined>,
+  extra: Extra,
+): Config<Extra> {
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = commonSchema.extend(extra).safeParse(set);
+  if (!result.success) {
+    const [issue] = result.error.issues;
+    const name = String(issue?.path[0] ?? 'environment');
+    // The value is not echoed: it may hold a password.
+    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}`);
+  }
+  const parsed = result.data as z.output<typeof commonSchema> & z.output<z.ZodObject<Extra>>;
+  const ORIGIN = parsed.ORIGIN ?? `http://localhost:${parsed.PORT}`;
+  return { ...parsed, ORIGIN, secure: ORIGIN.startsWith('https://') };
+}
+
+/**
+ * A `DATABASE_URL` of one of `protocols`, defaulting to `fallback` (the
+ * server of docker-compose.yml).
+ */
+export function databaseUrl(fallback: string, protocols: string[]) {
+  const names = protocols.map((protocol) => `${protocol}://`).join(' or ');
+  return z
+    .url({ error: `expected a URL such as ${fallback.replace(/:[^:@/]*@/, ':…@')}` })
+    .refine((value) => protocols.includes(new URL(value).protocol.slice(0, -1)), {
+      error: `expected a ${names} URL`,
+    })
+    .default(fallback);
+}
+
+/** Names a database server without its password: `PostgreSQL at localhost:5432/app`. */
+export function describeDatabaseUrl(kind: string, url: string): string {
+  const { hostname, port, pathname } = new URL(url);
+  return `${kind} at ${hostname}${port ? `:${port}` : ''}${pathname}`;
+}
+
+/** A `DATABASE_PATH`: a file, or `:memory:`. */
+export function databasePath(fallback: string) {
+  return z.string().min(1).default(fallback);
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** `a-z 0-9 _ -`, 3 to 31 characters, after lower-casing: `Alice` is `alice`. */
+export const usernameSchema = z
+  .string({ error: 'Enter a username.' })
+  .transform((value) => value.toLowerCase())
+  .pipe(
+    z.string().regex(/^[a-z0-9_-]{3,31}$/, 'Use 3 to 31 characters: letters, digits, _ and -.'),
+  );
+
+/** Counts characters as a person does (code points), not UTF-16 units. */
+function characters(value: string): number {
+  return [...value].length;
+}
+
+/** 8 to 256 characters, any Unicode; never trimmed or truncated. */
+export const newPasswordSchema = z
+  .string({ error: 'Enter a password.' })
+  .refine((value) => characters(value) >= 8, 'Use at least 8 characters.')
+  .refine((value) => characters(value) <= 256, 'Use at most 256 characters.');
+
+/** The body of `POST /api/signup`. */
+export const signupSchema = z.object({ username: usernameSchema, password: newPasswordSchema });
+
+/**
+ * The body of `POST /api/signin`: two strings. A username or password that
+ * breaks the sign-up rules cannot belong to an account, so it is answered as
+ * wrong credentials, not as invalid input that would tell the rules apart.
+ */
+export const signinSchema = z.object({
+  username: z.string({ error: 'Enter your username.' }).max(256, 'Too long.'),
+  password: z.string({ error: 'Enter your password.' }).max(1024, 'Too long.'),
+});

@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { AppDatabase } from './app-database.ts';
+import { type Config, ConfigError, parseConfig } from './config.ts';
+import { createApp } from './create-app.ts';
+import { createLogger } from './create-logger.ts';
+
+export interface StartServerOptions<Extra extends z.ZodRawShape> {
+  /** The app's own variables, beside the common ones of shared/API.md. */
+  env: Extra;
+  /** Names the database for start-up errors, never with its password. */
+  describeDatabase(config: Config<Extra>): string;
+  /** Opens the one pool that Kysely and Lucia share. */
+  openDatabase(config: Config<Extra>): AppDatabase;
+  migrations: Migrations;
+}
+
+/** How long in-flight requests may take to finish after SIGTERM or SIGINT. */
+const shutdownGraceMs = 10_000;
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.constructor.name : String(error);
+}
+
+/**
+ * Everything `main.ts` does: parses the environment, opens the database,
+ * applies pending migrations, serves, and on SIGTERM or SIGINT stops taking
+ * connections, finishes the requests in flight, closes the pool and exits 0.
+ * A bad variable or an unreachable database ends the process with one line
+ * that names it, and exit code 1.
+ */
+export async function startServer<Extra extends z.ZodRawShape>(
+  options: StartServerOptions<Extra>,
+): Promise<void> {
+  let config: Config<Extra>;
+  try {
+    config = parseConfig(process.env, options.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`invalid configuration: ${error.message}`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const target = options.describeDatabase(config);
+  const fail = (message: string): never => {
+    logger.fatal(message);
+    logger.flush();
+    process.exit(1);
+  };
+
+  let database: AppDatabase;
+  try {
+    database = options.openDatabase(config);
+    await sql`select 1`.execute(database.db);
+  } catch (error) {
+    return fail(`cannot open ${target}: ${reasonOf(error)}`);
+  }
+  try {
+    const applied = await migrateToLatest(database.db, options.migrations);
+    logger.info(
+      { applied },
+      applied.length ? `applied ${applied.join(', ')}` : 'schema is current',
+    );
+  } catch (error) {
+    return fail(`${target}: ${reasonOf(error)}`);
+  }
+
+  const app = createApp({ db: database.db, lucia: database.lucia, origin: config.ORIGIN, logger });
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+    logger.info(`serving ${config.ORIGIN} on http://${config.HOST}:${info.port} with ${target}`);
+  }) as Server;
+  server.on('error', (error) =>
+    fail(`cannot listen on ${config.HOST}:${config.PORT}: ${reasonOf(error)}`),
+  );
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'stopping: finishing requests in flight');
+    // Closes idle keep-alive connections too; busy ones once their response is sent.
+    server.close(async () => {
+      await database.close();
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    });
+    setTimeout(() => server.closeAllConnections(), shutdownGraceMs).unref();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
