@@ -1,0 +1,11 @@
+import { migrations } from '@repo/schema/postgres/migrations';
+import { runConformanceSuite } from '@repo/testing/conformance-suite';
+import { openDatabase } from '../src/database.ts';
+
+runConformanceSuite({
+  dialect: 'postgres',
+  migrations,
+  openDatabase: ({ location, secure, poolSize }) =>
+    openDatabase({ url: location, secure, poolSize }),
+  main: new URL('../src/main.ts', import.meta.url),
+});

@@ -1,0 +1,3 @@
+import { defineAppTestConfig } from '@repo/testing/vitest-config';
+
+export default defineAppTestConfig('postgres');

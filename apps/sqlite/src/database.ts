@@ -1,0 +1,36 @@
+// One better-sqlite3 connection, shared by Kysely (queries) and Lucia (sessions).
+import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
+import type { AppDatabase } from '@repo/auth/app-database';
+import { createLucia } from '@repo/auth/create-lucia';
+import type { SqliteDatabase } from '@repo/schema/database';
+import Sqlite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+
+export interface OpenDatabaseOptions {
+  /** A file path, or `:memory:`. */
+  path: string;
+  /** Whether the session cookie gets `Secure` (ORIGIN is https). */
+  secure: boolean;
+}
+
+export function openDatabase({ path, secure }: OpenDatabaseOptions): AppDatabase {
+  // SQLite has no pool: one synchronous connection serves every request.
+  const database = new Sqlite(path, { timeout: 5000 });
+  // WAL lets readers go on while one writer writes; SQLite enforces foreign
+  // keys (ON DELETE CASCADE) only when asked, per connection.
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+
+  // The same connection twice: Kysely...
+  const db = new Kysely<SqliteDatabase>({ dialect: new SqliteDialect({ database }) });
+  // ...and Lucia's adapter, with our table names.
+  const lucia = createLucia(
+    new BetterSqlite3Adapter(database, { user: 'user', session: 'session' }),
+    {
+      secure,
+    },
+  );
+
+  // Kysely's destroy() closes the connection, for both.
+  return { db, lucia, close: () => db.destroy() };
+}
