@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { jsonOf, sessionCookieOf } from '../test-client.ts';
+
+const day = 24 * 60 * 60 * 1000;
+
+export function describeSession(harness: Harness) {
+  async function signedIn(origin?: string) {
+    const opened = origin ? await harness.open({ origin }) : harness.main;
+    const client = opened.client();
+    const username = uniqueUsername();
+    const response = await client.post('/api/signup', { username, password: goodPassword });
+    return { client, username, response, db: opened.db };
+  }
+
+  describe(`${harness.dialect}: session`, () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('sets the cookie the contract describes: HttpOnly, SameSite=Lax, Path=/, 30 days, not Secure on http', async () => {
+      const { response } = await signedIn();
+      const cookie = sessionCookieOf(response);
+      expect(cookie?.attributes.has('httponly')).toBe(true);
+      expect(cookie?.attributes.get('samesite')).toBe('Lax');
+      expect(cookie?.attributes.get('path')).toBe('/');
+      expect(cookie?.attributes.get('max-age')).toBe(String(30 * 24 * 60 * 60));
+      expect(cookie?.attributes.has('secure')).toBe(false);
+    });
+
+    it('marks the cookie Secure when ORIGIN is https', async () => {
+      const { response } = await signedIn('https://auth.example.com');
+      expect(sessionCookieOf(response)?.attributes.has('secure')).toBe(true);
+    });
+
+    it('GET /api/me answers the user and when the session expires', async () => {
+      const { client, username } = await signedIn();
+      const response = await client.get('/api/me');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('Cache-Control')).toBe('no-store');
+      const body = await jsonOf(response);
+      expect(body.user).toEqual({ id: expect.any(String), username });
+      const expiresIn = Date.parse(body.session.expiresAt) - Date.now();
+      expect(expiresIn).toBeGreaterThan(29 * day);
+      expect(expiresIn).toBeLessThanOrEqual(30 * day);
+      expect(JSON.stringify(body)).not.toMatch(/argon2|hashed_password/);
+    });
+
+    it('GET /api/me without a session is 401 unauthenticated', async () => {
+      const response = await harness.main.client().get('/api/me');
+      expect(response.status).toBe(401);
+      expect(await jsonOf(response)).toEqual({
+        error: { code: 'unauthenticated', message: expect.any(String) },
+      });
+    });
+
+    it('answers an unknown session cookie with a cookie that deletes it', async () => {
+      const client = harness.main.client();
+      client.cookie = 'a'.repeat(40);
+      const response = await client.get('/api/me');
+      expect(response.status).toBe(401);
+      expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
+    });
+
+    it('renews a session with less than 15 days left, and not before', async () => {
+      const { client } = await signedIn();
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 14 * day);
+      const early = await client.get('/api/me');
+      expect(early.status).toBe(200);
+      expect(sessionCookieOf(early)).toBeNull();
+
+      vi.setSystemTime(Date.now() + 2 * day);
+      const renewed = await client.get('/api/me');
+      expect(renewed.status).toBe(200);
+      expect(sessionCookieOf(renewed)?.attributes.get('max-age')).toBe(String(30 * 24 * 60 * 60));
+      const { session } = await jsonOf(renewed);
+      expect(Date.parse(session.expiresAt) - Date.now()).toBeGreaterThan(29 * day);
+    });
+
+    it('ends an expired session and deletes its row and cookie', async () => {
+      const { client, db } = await signedIn();
+      const token = client.cookie ?? '';
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 31 * day);
+      const response = await client.get('/api/me');
+      expect(response.status).toBe(401);
+      expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
+      expect(await db.selectFrom('session').select('id').where('id', '=', token).execute()).toHaveLength(0);
+    });
+  });
+
+  describe(`${harness.dialect}: sign-out`, () => {
+    it('deletes the session in the database and the cookie', async () => {
+      const { client, db } = await signedIn();
+      const token = client.cookie ?? '';
+      const response = await client.post('/api/signout');
+      expect(response.status).toBe(204);
+      expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
+      expect(await db.selectFrom('session').select('id').where('id', '=', token).execute()).toHaveLength(0);
+
+      const stale = harness.main.client();
+      stale.cookie = token;
+      expect((await stale.get('/api/me')).status).toBe(401);
+    });
+
+    it('is 401 unauthenticated without a session', async () => {
+      const response = await harness.main.client().post('/api/signout');
+      expect(response.status).toBe(401);
+      expect((await jsonOf(response)).error.code).toBe('unauthenticated');
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { jsonOf, sessionCookieOf } from '../test-client.ts';
+
+export function describeSignIn(harness: Harness) {
+  async function signUp(username = uniqueUsername(), password = goodPassword) {
+    const response = await harness.main.client().post('/api/signup', { username, password });
+    expect(response.status).toBe(201);
+    return { username, password, id: (await jsonOf(response)).user.id as string };
+  }
+
+  describe(`${harness.dialect}: sign-in`, () => {
+    it('signs in with the right password and sets a new session cookie', async () => {
+      const account = await signUp();
+      const client = harness.main.client();
+      const response = await client.post('/api/signin', {
+        username: account.username.toUpperCase(),
+        password: account.password,
+      });
+      expect(response.status).toBe(200);
+      expect(await jsonOf(response)).toEqual({
+        user: { id: account.id, username: account.username },
+      });
+      expect(response.headers.get('Cache-Control')).toBe('no-store');
+      expect(client.cookie).toMatch(/^[a-z0-9]{40}$/);
+      expect((await client.get('/api/me')).status).toBe(200);
+    });
+
+    it('answers an unknown user exactly like a wrong password', async () => {
+      const account = await signUp();
+      const wrong = await harness.main
+        .client()
+        .post('/api/signin', { username: account.username, password: 'not the password' });
+      const unknown = await harness.main
+        .client()
+        .post('/api/signin', { username: uniqueUsername('nobody'), password: 'not the password' });
+      expect(wrong.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      const wrongBody = await wrong.text();
+      expect(await unknown.text()).toBe(wrongBody);
+      expect(JSON.parse(wrongBody).error.code).toBe('invalid_credentials');
+      expect(sessionCookieOf(wrong)).toBeNull();
+    });
+
+    it('answers a username that breaks the rules as wrong credentials, not invalid input', async () => {
+      const response = await harness.main
+        .client()
+        .post('/api/signin', { username: 'no', password: goodPassword });
+      expect(response.status).toBe(401);
+      expect((await jsonOf(response)).error.code).toBe('invalid_credentials');
+    });
+
+    it('does not trim the password', async () => {
+      const account = await signUp(uniqueUsername(), '  padded password  ');
+      const trimmed = await harness.main
+        .client()
+        .post('/api/signin', { username: account.username, password: 'padded password' });
+      expect(trimmed.status).toBe(401);
+      const exact = await harness.main
+        .client()
+        .post('/api/signin', { username: account.username, password: account.password });
+      expect(exact.status).toBe(200);
+    });
+
+    it('ends the session it replaces', async () => {
+      const account = await signUp();
+      const client = harness.main.client();
+      await client.post('/api/signin', { username: account.username, password: account.password });
+      const first = client.cookie;
+      await client.post('/api/signin', { username: account.username, password: account.password });
+      expect(client.cookie).not.toBe(first);
+      const rows = await harness.main.db
+        .selectFrom('session')
+        .select('id')
+        .where('user_id', '=', account.id)
+        .execute();
+      expect(rows.map((row) => row.id)).not.toContain(first);
+    });
+  });
+}
