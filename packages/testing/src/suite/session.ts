@@ -86,7 +86,9 @@ export function describeSession(harness: Harness) {
       const response = await client.get('/api/me');
       expect(response.status).toBe(401);
       expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
-      expect(await db.selectFrom('session').select('id').where('id', '=', token).execute()).toHaveLength(0);
+      expect(
+        await db.selectFrom('session').select('id').where('id', '=', token).execute(),
+      ).toHaveLength(0);
     });
   });
 
@@ -97,7 +99,9 @@ export function describeSession(harness: Harness) {
       const response = await client.post('/api/signout');
       expect(response.status).toBe(204);
       expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
-      expect(await db.selectFrom('session').select('id').where('id', '=', token).execute()).toHaveLength(0);
+      expect(
+        await db.selectFrom('session').select('id').where('id', '=', token).execute(),
+      ).toHaveLength(0);
 
       const stale = harness.main.client();
       stale.cookie = token;

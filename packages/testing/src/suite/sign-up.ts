@@ -28,7 +28,11 @@ export function describeSignUp(harness: Harness) {
         timeCost: 2,
         parallelism: 1,
       });
-      const sessions = await db.selectFrom('session').select('id').where('user_id', '=', body.user.id).execute();
+      const sessions = await db
+        .selectFrom('session')
+        .select('id')
+        .where('user_id', '=', body.user.id)
+        .execute();
       expect(sessions).toHaveLength(1);
     });
 
