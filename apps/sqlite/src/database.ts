@@ -5,6 +5,7 @@ import { createLucia } from '@repo/auth/create-lucia';
 import type { SqliteDatabase } from '@repo/schema/database';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { reuseStatements } from './reuse-statements.ts';
 
 export interface OpenDatabaseOptions {
   /** A file path, or `:memory:`. */
@@ -16,10 +17,12 @@ export interface OpenDatabaseOptions {
 export function openDatabase({ path, secure }: OpenDatabaseOptions): AppDatabase {
   // SQLite has no pool: one synchronous connection serves every request.
   const database = new Sqlite(path, { timeout: 5000 });
+  // Works around a Node.js 24 crash; see reuse-statements.ts.
+  reuseStatements(database);
   // WAL lets readers go on while one writer writes; SQLite enforces foreign
   // keys (ON DELETE CASCADE) only when asked, per connection.
-  database.pragma('journal_mode = WAL');
-  database.pragma('foreign_keys = ON');
+  // (exec, not pragma(): it makes no statement object; see reuse-statements.ts)
+  database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON');
 
   // The same connection twice: Kysely...
   const db = new Kysely<SqliteDatabase>({ dialect: new SqliteDialect({ database }) });
