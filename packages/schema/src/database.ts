@@ -40,6 +40,30 @@ export interface SessionTable<T extends Timestamp> {
 }
 
 /**
+ * Milliseconds since the epoch, from the app's clock. Written as a number;
+ * read back as a number, except from `pg`, which returns BIGINT as a string.
+ */
+export type EpochMs = ColumnType<number | string, number, number>;
+
+/**
+ * One throttled event of a client address: a failed sign-in, or an account
+ * created. Counted in a sliding window; old rows are pruned.
+ */
+export interface ThrottleEventTable {
+  id: Generated<number | string>;
+  kind: 'signin_failure' | 'signup';
+  client_address: string;
+  at_ms: EpochMs;
+}
+
+/** Consecutive failed sign-ins of a username; a successful one deletes the row. */
+export interface UsernameThrottleTable {
+  username: string;
+  failures: number;
+  last_failure_ms: EpochMs;
+}
+
+/**
  * The tables of every dialect. `Database` (any timestamp) is what the
  * dialect-agnostic code in `@repo/auth` sees; each app opens its Kysely with
  * the precise type of its driver.
@@ -51,6 +75,8 @@ export interface Database<T extends Timestamp = Timestamp> {
   user: UserTable<T>;
   key: KeyTable;
   session: SessionTable<T>;
+  throttle_event: ThrottleEventTable;
+  username_throttle: UsernameThrottleTable;
 }
 
 export type PostgresDatabase = Database<Date>;
