@@ -57,3 +57,26 @@ export async function findPasswordAccount(
   if (!row) return null;
   return { user: { id: row.id, username: row.username }, hashedPassword: row.hashed_password };
 }
+
+/**
+ * Replaces a user's password hash. With `endSessions`, every session of the
+ * user ends in the same transaction: a stolen session must not outlive the
+ * password change that was meant to stop it.
+ */
+export async function setPassword(
+  db: Kysely<Database>,
+  userId: string,
+  hashedPassword: string,
+  options: { endSessions?: boolean } = {},
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('key')
+      .set({ hashed_password: hashedPassword })
+      .where('user_id', '=', userId)
+      .where('id', 'like', 'username:%')
+      .execute();
+    if (options.endSessions)
+      await trx.deleteFrom('session').where('user_id', '=', userId).execute();
+  });
+}

@@ -1,70 +1,86 @@
-import type { Database } from '@repo/schema/database';
 import { type Context, Hono } from 'hono';
-import type { Kysely } from 'kysely';
-import { createAccount, findPasswordAccount } from './accounts.ts';
+import type { Cookie } from 'lucia';
 import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
-import type { AppLucia } from './create-lucia.ts';
-import { signinSchema, signupSchema } from './credentials.ts';
-import { hashPassword, verifyPassword } from './password-hashing.ts';
+import type { AuthService, Caller, Failure } from './auth-service.ts';
+import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
 import { readJsonBody } from './read-json-body.ts';
 
 export interface AuthRoutesOptions {
-  db: Kysely<Database>;
-  lucia: AppLucia;
+  service: AuthService;
+  /** The address throttling counts a request against. */
+  addressOf(c: Context): string;
+}
+
+/** The one place where an expected failure becomes the contract's error. */
+function fail(failure: Failure): never {
+  if (failure.reason === 'too_many_attempts') {
+    throw new ApiError('too_many_attempts', {
+      headers: { 'Retry-After': String(failure.retryAfter) },
+    });
+  }
+  throw new ApiError(failure.reason);
+}
+
+function setCookie(c: Context, cookie: Cookie | null): void {
+  if (cookie) c.header('Set-Cookie', cookie.serialize(), { append: true });
 }
 
 /**
- * `POST /signup`, `POST /signin`, `POST /signout` and `GET /me`, to be mounted
- * under `/api` behind the origin check and the session middleware.
+ * The JSON API of shared/API.md, mounted under `/api` behind the origin check
+ * and the session middleware.
  */
-export function authRoutes({ db, lucia }: AuthRoutesOptions) {
-  /** Replaces the caller's session, if any, with a new one for `userId`. */
-  async function startSession(c: Context<AppEnv>, userId: string): Promise<void> {
-    const previous = c.get('session');
-    if (previous) await lucia.invalidateSession(previous.id);
-    const session = await lucia.createSession(userId, {});
-    c.header('Set-Cookie', lucia.createSessionCookie(session.id).serialize());
-  }
-
-  function requireSession(c: Context<AppEnv>) {
+export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
+  function caller(c: Context<AppEnv>): Caller {
     const user = c.get('user');
     const session = c.get('session');
     if (!user || !session) throw new ApiError('unauthenticated');
-    return { user, session };
+    return { user, session, address: addressOf(c) };
   }
 
   return new Hono<AppEnv>()
     .post('/signup', async (c) => {
-      const { username, password } = await readJsonBody(c, signupSchema);
-      const user = await createAccount(db, {
-        username,
-        hashedPassword: await hashPassword(password),
-      });
-      if (!user) throw new ApiError('username_taken');
-      await startSession(c, user.id);
-      return c.json({ user }, 201);
+      const input = await readJsonBody(c, signupSchema);
+      const result = await service.signUp(input, addressOf(c), c.get('session'));
+      if (!result.ok) fail(result);
+      setCookie(c, result.cookie);
+      return c.json({ user: result.user }, 201);
     })
     .post('/signin', async (c) => {
-      const { username, password } = await readJsonBody(c, signinSchema);
-      const account = await findPasswordAccount(db, username.toLowerCase());
-      // Verified even when there is no account: the same time and answer.
-      const valid = await verifyPassword(account?.hashedPassword ?? null, password);
-      if (!account || !valid) throw new ApiError('invalid_credentials');
-      await startSession(c, account.user.id);
-      return c.json({ user: account.user });
+      const input = await readJsonBody(c, signinSchema);
+      const result = await service.signIn(input, addressOf(c), c.get('session'));
+      if (!result.ok) fail(result);
+      setCookie(c, result.cookie);
+      return c.json({ user: result.user });
     })
     .post('/signout', async (c) => {
-      const { session } = requireSession(c);
-      await lucia.invalidateSession(session.id);
-      c.header('Set-Cookie', lucia.createBlankSessionCookie().serialize());
+      setCookie(c, await service.signOut(caller(c)));
       return c.body(null, 204);
     })
     .get('/me', (c) => {
-      const { user, session } = requireSession(c);
+      const { user, session } = caller(c);
       return c.json({
         user: { id: user.id, username: user.username },
         session: { expiresAt: session.expiresAt.toISOString() },
       });
+    })
+    .post('/password', async (c) => {
+      const who = caller(c);
+      const input = await readJsonBody(c, passwordChangeSchema);
+      const result = await service.changePassword(who, input);
+      if (!result.ok) fail(result);
+      setCookie(c, result.cookie);
+      return c.body(null, 204);
+    })
+    .get('/sessions', async (c) => c.json({ sessions: await service.listSessions(caller(c)) }))
+    .delete('/sessions/:id', async (c) => {
+      const result = await service.revokeSession(caller(c), c.req.param('id'));
+      if (!result.ok) fail(result);
+      setCookie(c, result.cookie);
+      return c.body(null, 204);
+    })
+    .delete('/sessions', async (c) => {
+      await service.revokeOtherSessions(caller(c));
+      return c.body(null, 204);
     });
 }

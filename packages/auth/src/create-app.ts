@@ -1,20 +1,30 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error.ts';
 import type { AppDatabase } from './app-database.ts';
 import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth-routes.ts';
+import { createAuthService } from './auth-service.ts';
+import { clientAddress } from './client-address.ts';
 import { handleError, handleNotFound } from './handle-error.ts';
 import { healthRoute } from './health-route.ts';
 import { originCheck } from './origin-check.ts';
+import { argon2Hasher, type PasswordHasher } from './password-hashing.ts';
 import { sessionMiddleware } from './session-middleware.ts';
+import type { ThrottleLimits } from './throttle.ts';
 
 export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
   /** The public origin (`ORIGIN`): the only `Origin` an unsafe request may carry. */
   origin: string;
   logger: Logger;
+  /** Whether the client address is the last `X-Forwarded-For` hop (`TRUST_PROXY`). */
+  trustProxy?: boolean;
+  limits?: ThrottleLimits;
+  /** Argon2id by default; tests pass one that counts its calls. */
+  passwords?: PasswordHasher;
 }
 
 /**
@@ -25,13 +35,36 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
  * const app = createApp({ db, lucia, origin: 'http://localhost:3000', logger });
  * const res = await app.request('/healthz');
  */
-export function createApp({ db, lucia, origin, logger }: CreateAppOptions) {
+export function createApp(options: CreateAppOptions) {
+  const { db, lucia, origin, logger, trustProxy = false } = options;
+  const service = createAuthService({
+    db,
+    lucia,
+    logger,
+    limits: options.limits ?? { signinPerAddress: 10, signupPerAddress: 30 },
+    passwords: options.passwords ?? argon2Hasher,
+  });
+
   const app = new Hono<AppEnv>();
   app.use(requestId());
-  app.use('/api/*', async (c, next) => {
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    }),
+  );
+  app.use(async (c, next) => {
     await next();
-    // Every API answer carries user data, a cookie, or an error about them.
-    c.header('Cache-Control', 'no-store');
+    // Answers about a user, or that set a cookie, are never stored by a cache.
+    if (c.req.path.startsWith('/api/') || c.res.headers.has('Set-Cookie') || c.get('user')) {
+      c.header('Cache-Control', 'no-store');
+    }
   });
   app.use(originCheck(origin));
   app.use(
@@ -43,8 +76,8 @@ export function createApp({ db, lucia, origin, logger }: CreateAppOptions) {
       },
     }),
   );
-  app.use('/api/*', sessionMiddleware(lucia));
-  app.route('/api', authRoutes({ db, lucia }));
+  app.use(sessionMiddleware(db, lucia));
+  app.route('/api', authRoutes({ service, addressOf: (c) => clientAddress(c, trustProxy) }));
   app.route('/', healthRoute(db));
   app.notFound(handleNotFound);
   app.onError(handleError(logger));

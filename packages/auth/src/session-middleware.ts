@@ -1,7 +1,10 @@
+import type { Database } from '@repo/schema/database';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import type { Kysely } from 'kysely';
 import type { Session, User } from 'lucia';
 import type { AppLucia } from './create-lucia.ts';
+import { capSessionLifetime, sessionCookie } from './session-lifetime.ts';
 
 export interface SessionVariables {
   user: User | null;
@@ -10,18 +13,22 @@ export interface SessionVariables {
 
 /**
  * Validates the session cookie and puts `user` and `session` on the context.
- * A renewed (`fresh`) session gets its cookie again with a new `Max-Age`; an
- * invalid or expired one gets a cookie that deletes it.
+ * A renewed (`fresh`) session, kept within its 90 days, gets its cookie again
+ * with a new `Max-Age`; an invalid or expired one gets a cookie that deletes it.
  */
-export function sessionMiddleware(lucia: AppLucia) {
+export function sessionMiddleware(db: Kysely<Database>, lucia: AppLucia) {
   return createMiddleware<{ Variables: SessionVariables }>(async (c, next) => {
     const sessionId = getCookie(c, lucia.sessionCookieName);
-    const { session, user } = sessionId
+    let { session, user } = sessionId
       ? await lucia.validateSession(sessionId)
       : { session: null, user: null };
     if (session?.fresh) {
-      c.header('Set-Cookie', lucia.createSessionCookie(session.id).serialize(), { append: true });
-    } else if (sessionId && !session) {
+      session = await capSessionLifetime(db, lucia, session);
+      if (session)
+        c.header('Set-Cookie', sessionCookie(lucia, session).serialize(), { append: true });
+      else user = null;
+    }
+    if (sessionId && !session) {
       c.header('Set-Cookie', lucia.createBlankSessionCookie().serialize(), { append: true });
     }
     c.set('user', user);

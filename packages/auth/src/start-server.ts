@@ -7,6 +7,7 @@ import type { AppDatabase } from './app-database.ts';
 import { type Config, ConfigError, parseConfig } from './config.ts';
 import { createApp } from './create-app.ts';
 import { createLogger } from './create-logger.ts';
+import { runHousekeeping } from './housekeeping.ts';
 
 export interface StartServerOptions<Extra extends z.ZodRawShape> {
   /** The app's own variables, beside the common ones of shared/API.md. */
@@ -20,6 +21,7 @@ export interface StartServerOptions<Extra extends z.ZodRawShape> {
 
 /** How long in-flight requests may take to finish after SIGTERM or SIGINT. */
 const shutdownGraceMs = 10_000;
+const housekeepingEveryMs = 60 * 60 * 1000;
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message || error.constructor.name : String(error);
@@ -68,7 +70,26 @@ export async function startServer<Extra extends z.ZodRawShape>(
     return fail(`${target}: ${reasonOf(error)}`);
   }
 
-  const app = createApp({ db: database.db, lucia: database.lucia, origin: config.ORIGIN, logger });
+  const { db, lucia } = database;
+  const housekeeping = () =>
+    runHousekeeping(db, lucia).catch((error) =>
+      logger.warn({ err: error }, 'housekeeping failed; it runs again in an hour'),
+    );
+  await housekeeping();
+  // unref: the timer alone does not keep the process alive.
+  setInterval(housekeeping, housekeepingEveryMs).unref();
+
+  const app = createApp({
+    db,
+    lucia,
+    origin: config.ORIGIN,
+    logger,
+    trustProxy: config.TRUST_PROXY,
+    limits: {
+      signinPerAddress: config.RATE_LIMIT_SIGNIN_IP,
+      signupPerAddress: config.RATE_LIMIT_SIGNUP_IP,
+    },
+  });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(`serving ${config.ORIGIN} on http://${config.HOST}:${info.port} with ${target}`);
   }) as Server;
