@@ -1,13 +1,22 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type ConformanceSuiteOptions, Harness } from './harness.ts';
+import { describeAuditLog } from './suite/audit-log.ts';
+import { describeBadInput } from './suite/bad-input.ts';
+import { describeHeaders } from './suite/headers.ts';
 import { describeHealth } from './suite/health.ts';
+import { describeHousekeeping } from './suite/housekeeping.ts';
 import { describeMigrations } from './suite/migrations.ts';
+import { describePasswordChange } from './suite/password-change.ts';
+import { describePasswordStorage } from './suite/password-storage.ts';
 import { describeProcess } from './suite/process.ts';
 import { describeRequestRules } from './suite/request-rules.ts';
 import { describeSession } from './suite/session.ts';
+import { describeSessionLifetime } from './suite/session-lifetime.ts';
+import { describeSessions } from './suite/sessions.ts';
 import { describeSharedPool } from './suite/shared-pool.ts';
 import { describeSignIn } from './suite/sign-in.ts';
 import { describeSignUp } from './suite/sign-up.ts';
+import { describeThrottling } from './suite/throttling.ts';
 
 /**
  * The one suite every app runs: shared/API.md checked through the app's own
@@ -29,7 +38,16 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeSignUp(harness);
   describeSignIn(harness);
   describeSession(harness);
+  describeSessionLifetime(harness);
+  describePasswordChange(harness);
+  describeSessions(harness);
+  describePasswordStorage(harness);
+  describeThrottling(harness);
   describeRequestRules(harness);
+  describeHeaders(harness);
+  describeBadInput(harness);
+  describeAuditLog(harness);
+  describeHousekeeping(harness);
   describeHealth(harness);
   describeSharedPool(harness);
   describeMigrations(harness);

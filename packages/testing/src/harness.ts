@@ -1,7 +1,9 @@
 import type { AppDatabase } from '@repo/auth/app-database';
 import { createApp } from '@repo/auth/create-app';
+import type { PasswordHasher } from '@repo/auth/password-hashing';
+import type { ThrottleLimits } from '@repo/auth/throttle';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { inject } from 'vitest';
 import type { Dialect } from './dialect.ts';
 import { TestClient } from './test-client.ts';
@@ -29,6 +31,12 @@ export interface OpenAppOptions {
   poolSize?: number;
   /** Leave the database empty (for the migration tests). */
   migrate?: boolean;
+  /** Open the app over this database instead of a new one (a second process on it). */
+  database?: TestDatabase;
+  limits?: ThrottleLimits;
+  trustProxy?: boolean;
+  passwords?: PasswordHasher;
+  logger?: Logger;
 }
 
 /** An app over a database of its own, and what a test needs to look at it. */
@@ -82,14 +90,22 @@ export class Harness {
   /** Creates a database and opens an app over it, the way the app's main does. */
   async open(options: OpenAppOptions = {}): Promise<OpenedApp> {
     const origin = options.origin ?? defaultOrigin;
-    const database = await this.createDatabase();
+    const database = options.database ?? (await this.createDatabase());
     const opened = this.options.openDatabase({
       location: database.location,
       secure: origin.startsWith('https://'),
       poolSize: options.poolSize,
     });
     if (options.migrate !== false) await migrateToLatest(opened.db, this.options.migrations);
-    const app = createApp({ db: opened.db, lucia: opened.lucia, origin, logger: silent });
+    const app = createApp({
+      db: opened.db,
+      lucia: opened.lucia,
+      origin,
+      logger: options.logger ?? silent,
+      limits: options.limits,
+      trustProxy: options.trustProxy,
+      passwords: options.passwords,
+    });
     const result: OpenedApp = {
       ...opened,
       app,
@@ -102,8 +118,10 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
-    for (const opened of this.#opened.splice(0)) await opened.close().catch(() => {});
-    for (const database of this.#databases.splice(0)) await database.drop();
+    // The lists keep their entries: a closed better-sqlite3 connection that is
+    // garbage-collected can abort Node.js 24 (see apps/sqlite/src/reuse-statements.ts).
+    for (const opened of this.#opened) await opened.close().catch(() => {});
+    for (const database of this.#databases) await database.drop();
   }
 }
 

@@ -1,6 +1,22 @@
 /** Anything that answers requests like a Hono app's `request()`. */
 export interface RequestTarget {
-  request(path: string, init?: RequestInit): Response | Promise<Response>;
+  request(path: string, init?: RequestInit, env?: unknown): Response | Promise<Response>;
+}
+
+let clients = 0;
+
+/** A client address of its own (TEST-NET-3), so that throttling counts each client apart. */
+export function uniqueAddress(): string {
+  clients += 1;
+  return `203.0.${(clients >> 8) & 255}.${clients & 255}`;
+}
+
+/**
+ * What @hono/node-server hands the app about the socket (`c.env.incoming`),
+ * for requests made in process: the client address throttling counts.
+ */
+export function socketBindings(address: string) {
+  return { incoming: { socket: { remoteAddress: address, remoteFamily: 'IPv4' } } };
 }
 
 /** The attributes of the `auth_session` cookie a response sets, or `null`. */
@@ -29,19 +45,26 @@ export function sessionCookieOf(
  */
 export class TestClient {
   cookie: string | null = null;
+  /** The client address the app sees. */
+  address: string;
   readonly #target: RequestTarget;
   readonly #origin: string;
 
-  constructor(target: RequestTarget, origin: string) {
+  constructor(target: RequestTarget, origin: string, address = uniqueAddress()) {
     this.#target = target;
     this.#origin = origin;
+    this.address = address;
   }
 
   async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (!headers.has('Origin') && method !== 'GET') headers.set('Origin', this.#origin);
     if (this.cookie && !headers.has('Cookie')) headers.set('Cookie', `auth_session=${this.cookie}`);
-    const response = await this.#target.request(path, { ...init, method, headers });
+    const response = await this.#target.request(
+      path,
+      { ...init, method, headers },
+      socketBindings(this.address),
+    );
     const cookie = sessionCookieOf(response);
     if (cookie) this.cookie = cookie.attributes.get('max-age') === '0' ? null : cookie.value;
     return response;
@@ -58,6 +81,10 @@ export class TestClient {
 
   get(path: string): Promise<Response> {
     return this.request('GET', path);
+  }
+
+  delete(path: string): Promise<Response> {
+    return this.request('DELETE', path);
   }
 }
 

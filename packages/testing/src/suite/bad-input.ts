@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { jsonOf, TestClient } from '../test-client.ts';
+
+const endpoints = [
+  ['POST', '/api/signup'],
+  ['POST', '/api/signin'],
+  ['POST', '/api/password'],
+  ['POST', '/api/signout'],
+  ['DELETE', '/api/sessions'],
+] as const;
+
+const contentTypes = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  '',
+);
+
+/** Bodies that are mostly almost right: the right keys with wrong values, and worse. */
+const bodies = fc.oneof(
+  fc.string(),
+  fc.json(),
+  fc
+    .record(
+      {
+        username: fc.oneof(
+          fc.string(),
+          fc.integer(),
+          fc.constant(null),
+          fc.stringMatching(/^[a-z]{3,8}$/),
+        ),
+        password: fc.oneof(fc.string(), fc.array(fc.string()), fc.constant({})),
+        currentPassword: fc.oneof(fc.string(), fc.boolean()),
+        newPassword: fc.string({ maxLength: 300 }),
+      },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)),
+  fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+);
+
+export function describeBadInput(harness: Harness) {
+  async function counts() {
+    const { db } = harness.main;
+    const count = async (table: 'user' | 'key' | 'session') =>
+      Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirst())?.n);
+    return { user: await count('user'), key: await count('key'), session: await count('session') };
+  }
+
+  describe(`${harness.dialect}: bad input`, () => {
+    it('answers random bodies, headers and content types on every JSON endpoint without a 5xx, and a refused one changes nothing', async () => {
+      const signedIn = harness.main.client();
+      await signedIn.post('/api/signup', { username: uniqueUsername(), password: goodPassword });
+      const cookie = signedIn.cookie;
+
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...endpoints),
+          contentTypes,
+          bodies,
+          fc.boolean(),
+          fc.constantFrom('http://localhost:3000', 'https://evil.example', ''),
+          async ([method, path], contentType, body, withCookie, origin) => {
+            const client = new TestClient(harness.main.app, 'http://localhost:3000');
+            client.cookie = withCookie ? cookie : null;
+            const headers: Record<string, string> = { Origin: origin };
+            if (contentType) headers['Content-Type'] = contentType;
+            const before = await counts();
+            const response = await client.request(method, path, { headers, body });
+            expect(response.status).toBeLessThan(500);
+            if (response.status >= 400) {
+              expect(await counts()).toEqual(before);
+              expect((await jsonOf(response)).error.code).toEqual(expect.any(String));
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  });
+}

@@ -1,0 +1,46 @@
+import { runHousekeeping } from '@repo/auth/housekeeping';
+import { shiftTimestamp } from '@repo/auth/timestamp';
+import { describe, expect, it } from 'vitest';
+import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+
+const hour = 60 * 60 * 1000;
+
+export function describeHousekeeping(harness: Harness) {
+  describe(`${harness.dialect}: housekeeping`, () => {
+    it('deletes expired sessions and throttle rows no rule looks at, and keeps the rest', async () => {
+      const { client, db, lucia } = await harness.open();
+      const expired = client();
+      await expired.post('/api/signup', { username: uniqueUsername(), password: goodPassword });
+      const live = client();
+      await live.post('/api/signup', { username: uniqueUsername(), password: goodPassword });
+      const row = await db
+        .selectFrom('session')
+        .select('created_at')
+        .where('id', '=', expired.cookie ?? '')
+        .executeTakeFirstOrThrow();
+      // An expiry in the column's own form (Date, or SQLite's seconds), a day ago.
+      await db
+        .updateTable('session')
+        .set({ expires_at: shiftTimestamp(row.created_at, -24 * hour) })
+        .where('id', '=', expired.cookie ?? '')
+        .execute();
+      const now = Date.now();
+      await db
+        .insertInto('throttle_event')
+        .values([
+          { kind: 'signin_failure', client_address: 'old', at_ms: now - 2 * hour },
+          { kind: 'signin_failure', client_address: 'recent', at_ms: now - 60_000 },
+        ])
+        .execute();
+
+      await runHousekeeping(db, lucia);
+
+      const sessions = await db.selectFrom('session').select('id').execute();
+      expect(sessions.map((session) => session.id)).not.toContain(expired.cookie);
+      expect(sessions.map((session) => session.id)).toContain(live.cookie);
+      const events = await db.selectFrom('throttle_event').select('client_address').execute();
+      expect(events.map((event) => event.client_address)).not.toContain('old');
+      expect(events.map((event) => event.client_address)).toContain('recent');
+    });
+  });
+}

@@ -1,0 +1,187 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countingHasher } from '../counting-hasher.ts';
+import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { jsonOf, TestClient, uniqueAddress } from '../test-client.ts';
+
+const limits = { signinPerAddress: 3, signupPerAddress: 2 };
+
+export function describeThrottling(harness: Harness) {
+  async function throttledApp(options: { trustProxy?: boolean } = {}) {
+    const passwords = countingHasher();
+    const opened = await harness.open({ limits, passwords, ...options });
+    const username = uniqueUsername();
+    await opened.client().post('/api/signup', { username, password: goodPassword });
+    return { ...opened, passwords, username };
+  }
+
+  async function expectTooMany(response: Response, retryAfter: number) {
+    expect(response.status).toBe(429);
+    expect((await jsonOf(response)).error.code).toBe('too_many_attempts');
+    const seconds = Number(response.headers.get('Retry-After'));
+    expect(seconds).toBeGreaterThan(retryAfter - 3);
+    expect(seconds).toBeLessThanOrEqual(retryAfter);
+  }
+
+  describe(`${harness.dialect}: throttling`, () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('refuses an address after RATE_LIMIT_SIGNIN_IP failures, a correct password too, without hashing', async () => {
+      const { client, passwords, username } = await throttledApp();
+      const attacker = client();
+      for (let i = 0; i < limits.signinPerAddress; i += 1) {
+        const wrong = await attacker.post('/api/signin', {
+          username: uniqueUsername(),
+          password: 'nope',
+        });
+        expect(wrong.status).toBe(401);
+      }
+      const verifies = passwords.verifies;
+      await expectTooMany(
+        await attacker.post('/api/signin', { username, password: goodPassword }),
+        600,
+      );
+      expect(passwords.verifies).toBe(verifies);
+      // Another address is not affected.
+      expect(
+        (await client().post('/api/signin', { username, password: goodPassword })).status,
+      ).toBe(200);
+    });
+
+    it('lets the address in again once the oldest failure leaves the 10-minute window', async () => {
+      const { client, username } = await throttledApp();
+      const attacker = client();
+      vi.useFakeTimers({ toFake: ['Date'] });
+      for (let i = 0; i < limits.signinPerAddress; i += 1) {
+        await attacker.post('/api/signin', { username: uniqueUsername(), password: 'nope' });
+        vi.setSystemTime(Date.now() + 60_000);
+      }
+      await expectTooMany(
+        await attacker.post('/api/signin', { username, password: goodPassword }),
+        420,
+      );
+      vi.setSystemTime(Date.now() + 421_000);
+      expect(
+        (await attacker.post('/api/signin', { username, password: goodPassword })).status,
+      ).toBe(200);
+    });
+
+    it('locks a username for 2^(n-5) seconds after its n-th consecutive failure, from any address', async () => {
+      const { client, passwords, username } = await throttledApp();
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const failFrom = async () => {
+        const response = await client().post('/api/signin', { username, password: 'wrong guess' });
+        expect(response.status).toBe(401);
+      };
+      for (let i = 0; i < 5; i += 1) await failFrom();
+      const verifies = passwords.verifies;
+      await expectTooMany(
+        await client().post('/api/signin', { username, password: goodPassword }),
+        1,
+      );
+      expect(passwords.verifies).toBe(verifies);
+      vi.setSystemTime(Date.now() + 1000);
+      await failFrom(); // the 6th: 2 seconds
+      await expectTooMany(
+        await client().post('/api/signin', { username, password: goodPassword }),
+        2,
+      );
+      vi.setSystemTime(Date.now() + 2000);
+      await failFrom(); // the 7th: 4 seconds
+      await expectTooMany(
+        await client().post('/api/signin', { username, password: goodPassword }),
+        4,
+      );
+      vi.setSystemTime(Date.now() + 4000);
+      // A success resets the count: one more failure locks nothing.
+      expect(
+        (await client().post('/api/signin', { username, password: goodPassword })).status,
+      ).toBe(200);
+      await failFrom();
+      expect(
+        (await client().post('/api/signin', { username, password: goodPassword })).status,
+      ).toBe(200);
+    });
+
+    it('locks a username for at most 15 minutes', async () => {
+      const { client, db, username } = await throttledApp();
+      await db
+        .insertInto('username_throttle')
+        .values({ username, failures: 40, last_failure_ms: Date.now() })
+        .execute();
+      await expectTooMany(
+        await client().post('/api/signin', { username, password: goodPassword }),
+        900,
+      );
+    });
+
+    it('refuses an address after RATE_LIMIT_SIGNUP_IP accounts in an hour, without hashing', async () => {
+      const { client, passwords } = await throttledApp();
+      const signer = client();
+      for (let i = 0; i < limits.signupPerAddress; i += 1) {
+        const created = await signer.post('/api/signup', {
+          username: uniqueUsername(),
+          password: goodPassword,
+        });
+        expect(created.status).toBe(201);
+      }
+      const hashes = passwords.hashes;
+      await expectTooMany(
+        await signer.post('/api/signup', { username: uniqueUsername(), password: goodPassword }),
+        3600,
+      );
+      expect(passwords.hashes).toBe(hashes);
+    });
+
+    it('shares its counts between two apps on one database', async () => {
+      const first = await throttledApp();
+      const second = await harness.open({ limits, database: first.database });
+      const address = uniqueAddress();
+      for (let i = 0; i < limits.signinPerAddress; i += 1) {
+        await new TestClient(first.app, first.origin, address).post('/api/signin', {
+          username: first.username,
+          password: 'nope',
+        });
+      }
+      const elsewhere = new TestClient(second.app, second.origin, address);
+      await expectTooMany(
+        await elsewhere.post('/api/signin', { username: first.username, password: goodPassword }),
+        600,
+      );
+    });
+
+    it('ignores X-Forwarded-For unless TRUST_PROXY, and then takes its last hop', async () => {
+      const untrusted = await throttledApp();
+      const attacker = untrusted.client();
+      for (let i = 0; i <= limits.signinPerAddress; i += 1) {
+        const response = await attacker.request('POST', '/api/signin', {
+          headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': uniqueAddress() },
+          body: JSON.stringify({ username: uniqueUsername(), password: 'nope' }),
+        });
+        expect(response.status).toBe(i < limits.signinPerAddress ? 401 : 429);
+      }
+
+      const trusted = await throttledApp({ trustProxy: true });
+      const proxy = trusted.client();
+      const client = uniqueAddress();
+      for (let i = 0; i <= limits.signinPerAddress; i += 1) {
+        const response = await proxy.request('POST', '/api/signin', {
+          // A client can put anything first; the proxy appends the address it saw.
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Forwarded-For': `${uniqueAddress()}, ${client}`,
+          },
+          body: JSON.stringify({ username: uniqueUsername(), password: 'nope' }),
+        });
+        expect(response.status).toBe(i < limits.signinPerAddress ? 401 : 429);
+      }
+      // The proxy's own address is not what was counted.
+      const direct = await proxy.post('/api/signin', {
+        username: trusted.username,
+        password: goodPassword,
+      });
+      expect(direct.status).toBe(200);
+    });
+  });
+}
