@@ -15,7 +15,13 @@ export interface OpenDatabaseOptions {
 }
 
 export function openDatabase({ url, secure, poolSize }: OpenDatabaseOptions): AppDatabase {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // pg waits for ever by default: a database that does not answer should
+    // make requests fail fast (503), not hang.
+    connectionTimeoutMillis: 1500,
+  });
   // An idle connection that breaks (the server restarts) is reported here;
   // without a listener the error would end the process.
   pool.on('error', () => {});

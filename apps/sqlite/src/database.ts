@@ -15,8 +15,10 @@ export interface OpenDatabaseOptions {
 }
 
 export function openDatabase({ path, secure }: OpenDatabaseOptions): AppDatabase {
-  // SQLite has no pool: one synchronous connection serves every request.
-  const database = new Sqlite(path, { timeout: 5000 });
+  // SQLite has no pool: one synchronous connection serves every request. It
+  // waits up to 500 ms for another process's lock (it blocks while it waits),
+  // then the request fails with 503 rather than queueing.
+  const database = new Sqlite(path, { timeout: 500 });
   // Works around a Node.js 24 crash; see reuse-statements.ts.
   reuseStatements(database);
   // WAL lets readers go on while one writer writes; SQLite enforces foreign

@@ -47,6 +47,13 @@ export function createApp(options: CreateAppOptions) {
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(async (c, next) => {
+    logger.debug(
+      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path },
+      'request',
+    );
+    await next();
+  });
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

@@ -5,10 +5,13 @@ import { describeBadInput } from './suite/bad-input.ts';
 import { describeHeaders } from './suite/headers.ts';
 import { describeHealth } from './suite/health.ts';
 import { describeHousekeeping } from './suite/housekeeping.ts';
+import { describeLoad } from './suite/load.ts';
 import { describeMigrations } from './suite/migrations.ts';
+import { describeOutage } from './suite/outage.ts';
 import { describePasswordChange } from './suite/password-change.ts';
 import { describePasswordStorage } from './suite/password-storage.ts';
 import { describeProcess } from './suite/process.ts';
+import { describeProcesses } from './suite/processes.ts';
 import { describeRequestRules } from './suite/request-rules.ts';
 import { describeSession } from './suite/session.ts';
 import { describeSessionLifetime } from './suite/session-lifetime.ts';
@@ -51,5 +54,8 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeHealth(harness);
   describeSharedPool(harness);
   describeMigrations(harness);
+  describeLoad(harness);
   describeProcess(harness);
+  describeProcesses(harness);
+  describeOutage(harness);
 }

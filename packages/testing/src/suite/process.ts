@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startAppProcess as startApp, waitForUrl } from '../app-process.ts';
 import type { Dialect } from '../dialect.ts';
 import type { Harness } from '../harness.ts';
 
 /** Each app's database variable, and a value that names a database no one serves. */
-const databaseVariables: Record<Dialect, { name: string; unreachable: string; named: string }> = {
+export const databaseVariables: Record<
+  Dialect,
+  { name: string; unreachable: string; named: string }
+> = {
   postgres: {
     name: 'DATABASE_URL',
     unreachable: 'postgres://app:s3cret-pw@127.0.0.1:9/app',
@@ -23,40 +24,6 @@ const databaseVariables: Record<Dialect, { name: string; unreachable: string; na
     named: '/nonexistent-folder/',
   },
 };
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the app's main.ts as `pnpm start` does, with `env` over this process's. */
-function startApp(main: URL, env: Record<string, string>): Run {
-  const appFolder = fileURLToPath(new URL('..', main));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(main)], {
-    cwd: appFolder,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, output: () => output, exited };
-}
-
-async function waitForUrl(run: Run): Promise<string> {
-  for (let i = 0; i < 300; i += 1) {
-    const match = run.output().match(/on (http:\/\/[\d.]+:\d+)/);
-    if (match?.[1]) return match[1];
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the app did not start:\n${run.output()}`);
-}
 
 export function describeProcess(harness: Harness) {
   const variable = databaseVariables[harness.dialect];

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+
+/** Runs `task` `count` times, at most `concurrency` at once. */
+async function runMany(count: number, concurrency: number, task: (i: number) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next;
+      next += 1;
+      await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+export function describeLoad(harness: Harness) {
+  describe(`${harness.dialect}: under load`, () => {
+    it('takes 40 concurrent sign-ups of one username: exactly one 201, the others 409, no 5xx', async () => {
+      const { client } = harness.main;
+      const username = uniqueUsername('race');
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          client().post('/api/signup', { username, password: goodPassword }),
+        ),
+      );
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 409)).toHaveLength(39);
+      const users = await harness.main.db
+        .selectFrom('user')
+        .select('id')
+        .where('username', '=', username)
+        .execute();
+      expect(users).toHaveLength(1);
+    });
+
+    it('holds no more connections than its pool after 5,000 requests', async () => {
+      const poolSize = 4;
+      const opened = await harness.open({ poolSize });
+      const me = opened.client();
+      await me.post('/api/signup', { username: uniqueUsername(), password: goodPassword });
+      let failures = 0;
+      await runMany(5000, 50, async (i) => {
+        const response = i % 2 ? await me.get('/api/me') : await opened.app.request('/healthz');
+        if (response.status !== 200) failures += 1;
+      });
+      expect(failures).toBe(0);
+      expect(await opened.database.countConnections()).toBeLessThanOrEqual(poolSize);
+    });
+  });
+}

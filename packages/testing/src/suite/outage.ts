@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { startAppProcess, stopAppProcess, waitForUrl } from '../app-process.ts';
+import { prepareOutage } from '../database-outage.ts';
+import type { Harness } from '../harness.ts';
+import { jsonOf } from '../test-client.ts';
+import { databaseVariables } from './process.ts';
+
+const origin = 'http://localhost:3000';
+
+export function describeOutage(harness: Harness) {
+  describe(`${harness.dialect}: database outage`, () => {
+    it('answers 503 within 2 s while the database is gone, survives, and serves again within 5 s of its return', async () => {
+      const database = await harness.createDatabase();
+      const outage = await prepareOutage(harness.dialect, database);
+      const run = startAppProcess(harness.options.main, {
+        [databaseVariables[harness.dialect].name]: outage.location,
+        ORIGIN: origin,
+      });
+      try {
+        const url = await waitForUrl(run);
+        const signup = await fetch(`${url}/api/signup`, {
+          method: 'POST',
+          headers: { Origin: origin, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username: 'outage_user', password: 'a long enough password' }),
+        });
+        expect(signup.status).toBe(201);
+        const cookie = signup.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+
+        await outage.begin();
+        // Reads go on where the dialect allows it (SQLite's WAL); writes never do.
+        const readStatus = outage.readsContinue ? 200 : 503;
+        const requests: [string, RequestInit, number][] = [
+          ['/healthz', {}, readStatus],
+          ['/api/me', { headers: { Cookie: cookie } }, readStatus],
+          [
+            '/api/signin',
+            {
+              method: 'POST',
+              headers: { Origin: origin, 'Content-Type': 'application/json' },
+              body: JSON.stringify({ username: 'outage_user', password: 'a long enough password' }),
+            },
+            503,
+          ],
+        ];
+        for (const [path, init, expected] of requests) {
+          const started = Date.now();
+          const response = await fetch(`${url}${path}`, {
+            ...init,
+            signal: AbortSignal.timeout(2000),
+          });
+          expect(response.status, path).toBe(expected);
+          const body = await jsonOf(response);
+          if (expected === 503 && path === '/healthz')
+            expect(body).toEqual({ status: 'unavailable' });
+          else if (expected === 503) expect(body.error.code).toBe('service_unavailable');
+          expect(Date.now() - started, path).toBeLessThan(2000);
+        }
+        expect(run.child.exitCode).toBeNull();
+
+        await outage.end();
+        const back = Date.now();
+        let status = 0;
+        while (Date.now() - back < 5000) {
+          status = (await fetch(`${url}/api/me`, { headers: { Cookie: cookie } })).status;
+          if (status === 200) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(status).toBe(200);
+        expect(await stopAppProcess(run)).toBe(0);
+      } finally {
+        await outage.end();
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      }
+    });
+  });
+}

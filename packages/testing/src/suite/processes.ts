@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { type AppProcess, startAppProcess, stopAppProcess, waitForUrl } from '../app-process.ts';
+import type { Harness } from '../harness.ts';
+import { databaseVariables } from './process.ts';
+
+// Both processes stand behind one public origin, as behind a load balancer.
+const origin = 'http://localhost:3000';
+const password = 'a long enough password';
+
+function post(url: string, path: string, body?: unknown, cookie = '') {
+  return fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { Origin: origin, 'Content-Type': 'application/json', Cookie: cookie },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+function cookieOf(response: Response): string {
+  return response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+}
+
+export function describeProcesses(harness: Harness) {
+  const variable = databaseVariables[harness.dialect].name;
+
+  async function startOn(location: string, env: Record<string, string> = {}) {
+    const run = startAppProcess(harness.options.main, {
+      [variable]: location,
+      ORIGIN: origin,
+      ...env,
+    });
+    return { run, url: await waitForUrl(run) };
+  }
+
+  describe(`${harness.dialect}: several processes, and shutdown`, () => {
+    it('shares sessions, sign-out and throttling between two processes on one database', async () => {
+      const database = await harness.createDatabase();
+      const runs: AppProcess[] = [];
+      try {
+        // One after the other: the first one migrates.
+        const first = await startOn(database.location, { RATE_LIMIT_SIGNIN_IP: '2' });
+        runs.push(first.run);
+        const second = await startOn(database.location, { RATE_LIMIT_SIGNIN_IP: '2' });
+        runs.push(second.run);
+
+        const signup = await post(first.url, '/api/signup', { username: 'shared', password });
+        expect(signup.status).toBe(201);
+        const cookie = cookieOf(signup);
+        const me = await fetch(`${second.url}/api/me`, { headers: { Cookie: cookie } });
+        expect(me.status).toBe(200);
+
+        expect((await post(second.url, '/api/signout', undefined, cookie)).status).toBe(204);
+        const after = await fetch(`${first.url}/api/me`, { headers: { Cookie: cookie } });
+        expect(after.status).toBe(401);
+
+        // Both see this test's requests coming from 127.0.0.1.
+        for (let i = 0; i < 2; i += 1) {
+          const wrong = await post(first.url, '/api/signin', {
+            username: 'shared',
+            password: 'wrong!!!',
+          });
+          expect(wrong.status).toBe(401);
+        }
+        const throttled = await post(second.url, '/api/signin', { username: 'shared', password });
+        expect(throttled.status).toBe(429);
+      } finally {
+        for (const run of runs) expect(await stopAppProcess(run)).toBe(0);
+      }
+    });
+
+    it('finishes the requests in flight on SIGTERM, then closes its pool and exits 0 within 5 s', async () => {
+      const database = await harness.createDatabase();
+      // At debug level the app logs each request as it arrives.
+      const { run, url } = await startOn(database.location, { LOG_LEVEL: 'debug' });
+      expect((await post(url, '/api/signup', { username: 'inflight', password })).status).toBe(201);
+      const arrived = () => run.output().split('"path":"/api/signin"').length - 1;
+
+      const answered: number[] = [];
+      const requests = Array.from({ length: 16 }, () =>
+        post(url, '/api/signin', { username: 'inflight', password }).then((response) => {
+          answered.push(Date.now());
+          return response.status;
+        }),
+      );
+      // Every request has reached the app (none waits to be accepted) before the signal.
+      while (arrived() < 16) await new Promise((resolve) => setTimeout(resolve, 5));
+      const signalled = Date.now();
+      run.child.kill('SIGTERM');
+      const statuses = await Promise.all(requests);
+      expect(statuses).toEqual(Array(16).fill(200));
+      // Some were still being answered when the signal came.
+      expect(Math.max(...answered)).toBeGreaterThan(signalled);
+      expect(await run.exited).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(5000);
+      expect(run.output()).toContain('stopped');
+      expect(await database.countConnections()).toBe(0);
+    });
+  });
+}
