@@ -1,6 +1,8 @@
-// Sums the vitest JSON reports (test-results.json) of the given app folders
-// and prints `N passed, N failed`. A missing report counts as one failure:
-// that app's tests did not run to the end.
+// Sums the vitest JSON reports (test-results.json) of the given folders (the
+// apps, and packages/fork) and prints `N passed, N failed`. A missing report
+// counts as one failure: that folder's tests did not run to the end. So does
+// a test file that failed with no failed test: it failed outside its tests
+// (an import, a beforeAll), and vitest reports its tests as skipped.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,6 +13,13 @@ for (const folder of process.argv.slice(2)) {
     const report = JSON.parse(readFileSync(join(folder, 'test-results.json'), 'utf8'));
     passed += report.numPassedTests;
     failed += report.numFailedTests;
+    for (const file of report.testResults ?? []) {
+      const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+      if (file.status === 'failed' && failedTests.length === 0) {
+        console.error(`${file.name}: failed outside its tests ${file.message ?? ''}`.trim());
+        failed += 1;
+      }
+    }
   } catch {
     console.error(`${folder}: no test report`);
     failed += 1;

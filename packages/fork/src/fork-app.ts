@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dialect } from './dialect.ts';
+import { renderComposeFile } from './render-compose-file.ts';
+import { renderReadme } from './render-readme.ts';
+
+export interface ForkAppOptions {
+  dialect: Dialect;
+  /** An absolute path to a folder that does not exist or is empty. */
+  target: string;
+  /** The monorepo's root folder. */
+  root: string;
+}
+
+/**
+ * Root files that `turbo prune` leaves behind though the fork needs them: the
+ * base tsconfig every package extends, Biome's configuration, the Node.js
+ * version. pnpm-workspace.yaml is copied over prune's rewrite of it, which
+ * has the same content but drops the comments that explain `allowBuilds`.
+ */
+const rootFiles = ['tsconfig.base.json', 'biome.json', '.nvmrc', 'pnpm-workspace.yaml'];
+
+/**
+ * Cuts `apps/<dialect>` and the workspace packages it uses out of the
+ * monorepo into a project of its own: `turbo prune` (the packages and a
+ * pruned lockfile), then what prune leaves undone: the root files above,
+ * root scripts for this app, the READMEs rendered for its dialect, a
+ * docker-compose.yml with only its database, and a git repository with a
+ * first commit. Installing is left to the fork's owner (`pnpm install`).
+ *
+ * @example
+ * forkApp({ dialect: 'postgres', target: '/home/me/my-auth', root: '/home/me/lucia-kysely-examples' });
+ */
+export function forkApp({ dialect, target, root }: ForkAppOptions): void {
+  const app = `@app/${dialect}`;
+  const run = (command: string, args: string[], cwd: string) =>
+    execFileSync(command, args, { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
+
+  run(join(root, 'node_modules/.bin/turbo'), ['prune', app, '--out-dir', target], root);
+
+  for (const file of rootFiles) copyFileSync(join(root, file), join(target, file));
+
+  const manifestPath = join(target, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const monorepo: string = manifest.name;
+  manifest.name = `lucia-kysely-${dialect}`;
+  manifest.scripts.start = `pnpm --filter ${app} start`;
+  delete manifest.scripts.fork;
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+
+  for (const readme of ['README.md', `apps/${dialect}/README.md`]) {
+    const markdown = readFileSync(join(root, readme), 'utf8');
+    try {
+      writeFileSync(join(target, readme), renderReadme(markdown, dialect));
+    } catch (error) {
+      throw new Error(`${readme}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+
+  const compose = renderComposeFile(
+    readFileSync(join(root, 'docker-compose.yml'), 'utf8'),
+    dialect,
+  );
+  if (compose) writeFileSync(join(target, 'docker-compose.yml'), compose);
+
+  const added = ['root files and scripts', 'README', ...(compose ? ['docker-compose.yml'] : [])];
+  commitFork({
+    target,
+    root,
+    run,
+    subject: `Fork ${app} out of ${monorepo}`,
+    body: `Made by \`pnpm fork ${dialect}\`: \`turbo prune ${app}\`, then what prune leaves undone: ${added.join(', ')}, and this commit.`,
+  });
+}
+
+interface CommitForkOptions {
+  target: string;
+  root: string;
+  run: (command: string, args: string[], cwd: string) => string;
+  subject: string;
+  body: string;
+}
+
+/** `git init` and a first commit of everything; the subject names the source commit. */
+function commitFork({ target, root, run, subject, body }: CommitForkOptions): void {
+  let source = '';
+  if (existsSync(join(root, '.git'))) {
+    source = ` at ${run('git', ['rev-parse', '--short', 'HEAD'], root)}`;
+    if (run('git', ['status', '--porcelain'], root)) source += ' (with uncommitted changes)';
+  }
+  run('git', ['init', '--quiet'], target);
+  // A machine with no git identity still gets its first commit; the owner
+  // can amend the author.
+  const identity = gitConfig(target, 'user.email')
+    ? []
+    : ['-c', 'user.name=pnpm fork', '-c', 'user.email=pnpm-fork@localhost'];
+  run('git', ['add', '--all'], target);
+  run(
+    'git',
+    [...identity, 'commit', '--quiet', '--message', `${subject}${source}`, '--message', body],
+    target,
+  );
+}
+
+function gitConfig(cwd: string, name: string): string {
+  try {
+    return execFileSync('git', ['config', name], { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
+  } catch {
+    return '';
+  }
+}
