@@ -8,8 +8,14 @@ const endpoints = [
   ['POST', '/api/signin'],
   ['POST', '/api/password'],
   ['POST', '/api/signout'],
+  ['GET', '/api/me'],
+  ['GET', '/api/sessions'],
   ['DELETE', '/api/sessions'],
+  ['DELETE', '/api/sessions/x7Jd0aQ'],
 ] as const;
+
+/** A header value a client can send: printable ASCII. */
+const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,60}$/);
 
 const contentTypes = fc.constantFrom(
   'application/json',
@@ -64,13 +70,26 @@ export function describeBadInput(harness: Harness) {
           bodies,
           fc.boolean(),
           fc.constantFrom('http://localhost:3000', 'https://evil.example', ''),
-          async ([method, path], contentType, body, withCookie, origin) => {
+          fc.dictionary(
+            fc.constantFrom(
+              'X-Forwarded-For',
+              'Accept',
+              'Content-Length-Hint',
+              'Cookie',
+              'X-Request-Id',
+            ),
+            headerValue,
+          ),
+          async ([method, path], contentType, body, withCookie, origin, extra) => {
             const client = new TestClient(harness.main.app, 'http://localhost:3000');
             client.cookie = withCookie ? cookie : null;
-            const headers: Record<string, string> = { Origin: origin };
+            const headers: Record<string, string> = { ...extra, Origin: origin };
             if (contentType) headers['Content-Type'] = contentType;
             const before = await counts();
-            const response = await client.request(method, path, { headers, body });
+            const response = await client.request(method, path, {
+              headers,
+              body: method === 'GET' ? undefined : body,
+            });
             expect(response.status).toBeLessThan(500);
             if (response.status >= 400) {
               expect(await counts()).toEqual(before);
