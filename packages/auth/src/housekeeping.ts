@@ -1,7 +1,7 @@
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import type { AppLucia } from './create-lucia.ts';
-import { Throttle } from './throttle.ts';
+import { pruneThrottle } from './throttle.ts';
 
 /**
  * Deletes what no rule needs any more: expired sessions, and throttle rows
@@ -9,6 +9,5 @@ import { Throttle } from './throttle.ts';
  */
 export async function runHousekeeping(db: Kysely<Database>, lucia: AppLucia): Promise<void> {
   await lucia.deleteExpiredSessions();
-  // The limits play no part in pruning.
-  await new Throttle(db, { signinPerAddress: 1, signupPerAddress: 1 }).prune(Date.now());
+  await pruneThrottle(db, Date.now());
 }

@@ -72,16 +72,6 @@ export class Throttle {
       .execute();
   }
 
-  /** Deletes the rows no rule looks at any more. */
-  async prune(now: number): Promise<void> {
-    const oldest = now - Math.max(signinWindowMs, signupWindowMs);
-    await this.#db.deleteFrom('throttle_event').where('at_ms', '<=', oldest).execute();
-    await this.#db
-      .deleteFrom('username_throttle')
-      .where('last_failure_ms', '<=', now - usernameMemoryMs)
-      .execute();
-  }
-
   /** Until the `limit`-th newest event in the window leaves it, fewer than `limit` remain. */
   async #eventWait(
     kind: 'signin_failure' | 'signup',
@@ -138,4 +128,14 @@ export class Throttle {
       await this.#countUsernameFailure(username, now);
     }
   }
+}
+
+/** Deletes the throttle rows no rule looks at any more (housekeeping). */
+export async function pruneThrottle(db: Kysely<Database>, now: number): Promise<void> {
+  const oldest = now - Math.max(signinWindowMs, signupWindowMs);
+  await db.deleteFrom('throttle_event').where('at_ms', '<=', oldest).execute();
+  await db
+    .deleteFrom('username_throttle')
+    .where('last_failure_ms', '<=', now - usernameMemoryMs)
+    .execute();
 }
