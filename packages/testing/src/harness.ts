@@ -117,6 +117,16 @@ export class Harness {
     return result;
   }
 
+  /** One new account signed in on two clients of the main app: `here` signed up, `there` signed in. */
+  async signedInTwice(): Promise<{ username: string; here: TestClient; there: TestClient }> {
+    const username = uniqueUsername();
+    const here = this.main.client();
+    await here.post('/api/signup', { username, password: goodPassword });
+    const there = this.main.client();
+    await there.post('/api/signin', { username, password: goodPassword });
+    return { username, here, there };
+  }
+
   async stop(): Promise<void> {
     // The lists keep their entries: a closed better-sqlite3 connection that is
     // garbage-collected can abort Node.js 24 (see apps/sqlite/src/reuse-statements.ts).

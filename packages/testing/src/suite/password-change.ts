@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { goodPassword, type Harness } from '../harness.ts';
 import { jsonOf, sessionCookieOf } from '../test-client.ts';
 
 export function describePasswordChange(harness: Harness) {
-  /** One account signed in on two clients: `mine` changes the password, `other` is elsewhere. */
-  async function twoSessions() {
-    const username = uniqueUsername();
-    const mine = harness.main.client();
-    await mine.post('/api/signup', { username, password: goodPassword });
-    const other = harness.main.client();
-    await other.post('/api/signin', { username, password: goodPassword });
-    return { username, mine, other };
-  }
-
   const newPassword = 'a new and different passphrase';
 
   describe(`${harness.dialect}: password change`, () => {
     it('ends every session, the caller continuing on a new cookie', async () => {
-      const { username, mine, other } = await twoSessions();
+      const { username, here: mine, there: other } = await harness.signedInTwice();
       const oldCookie = mine.cookie;
       const response = await mine.post('/api/password', {
         currentPassword: goodPassword,
@@ -41,7 +31,7 @@ export function describePasswordChange(harness: Harness) {
     });
 
     it('refuses a wrong current password with invalid_credentials and changes nothing', async () => {
-      const { username, mine, other } = await twoSessions();
+      const { username, here: mine, there: other } = await harness.signedInTwice();
       const response = await mine.post('/api/password', {
         currentPassword: 'not my password',
         newPassword,
@@ -57,7 +47,7 @@ export function describePasswordChange(harness: Harness) {
     });
 
     it('holds the new password to the sign-up rules, common passwords included', async () => {
-      const { mine } = await twoSessions();
+      const { here: mine } = await harness.signedInTwice();
       for (const weak of ['short', 'password123', 'iloveyou2']) {
         const response = await mine.post('/api/password', {
           currentPassword: goodPassword,

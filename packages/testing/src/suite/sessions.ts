@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { goodPassword, type Harness } from '../harness.ts';
 import { jsonOf, sessionCookieOf, type TestClient } from '../test-client.ts';
 
 interface ListedSession {
@@ -10,15 +10,6 @@ interface ListedSession {
 }
 
 export function describeSessions(harness: Harness) {
-  async function signedInTwice() {
-    const username = uniqueUsername();
-    const here = harness.main.client();
-    await here.post('/api/signup', { username, password: goodPassword });
-    const there = harness.main.client();
-    await there.post('/api/signin', { username, password: goodPassword });
-    return { here, there };
-  }
-
   async function list(client: TestClient): Promise<ListedSession[]> {
     const response = await client.get('/api/sessions');
     expect(response.status).toBe(200);
@@ -28,7 +19,7 @@ export function describeSessions(harness: Harness) {
 
   describe(`${harness.dialect}: sessions`, () => {
     it('lists the caller’s sessions by opaque handles, the current one marked', async () => {
-      const { here, there } = await signedInTwice();
+      const { here, there } = await harness.signedInTwice();
       const sessions = await list(here);
       expect(sessions).toHaveLength(2);
       expect(sessions.filter((session) => session.current)).toHaveLength(1);
@@ -44,7 +35,7 @@ export function describeSessions(harness: Harness) {
     });
 
     it('ends another session by its handle', async () => {
-      const { here, there } = await signedInTwice();
+      const { here, there } = await harness.signedInTwice();
       const other = (await list(here)).find((session) => !session.current);
       const response = await here.delete(`/api/sessions/${other?.id}`);
       expect(response.status).toBe(204);
@@ -55,7 +46,7 @@ export function describeSessions(harness: Harness) {
     });
 
     it('ending the current session by its handle also deletes the cookie', async () => {
-      const { here } = await signedInTwice();
+      const { here } = await harness.signedInTwice();
       const current = (await list(here)).find((session) => session.current);
       const response = await here.delete(`/api/sessions/${current?.id}`);
       expect(response.status).toBe(204);
@@ -64,8 +55,8 @@ export function describeSessions(harness: Harness) {
     });
 
     it('answers 404 for a handle that is not the caller’s, and ends nothing', async () => {
-      const { here } = await signedInTwice();
-      const stranger = await signedInTwice();
+      const { here } = await harness.signedInTwice();
+      const stranger = await harness.signedInTwice();
       const theirs = (await list(stranger.here)).find((session) => session.current);
       for (const handle of [theirs?.id, 'no-such-handle']) {
         const response = await here.delete(`/api/sessions/${handle}`);
@@ -76,7 +67,7 @@ export function describeSessions(harness: Harness) {
     });
 
     it('DELETE /api/sessions ends every session but the current one', async () => {
-      const { here, there } = await signedInTwice();
+      const { here, there } = await harness.signedInTwice();
       const third = harness.main.client();
       const me = await jsonOf(await here.get('/api/me'));
       await third.post('/api/signin', { username: me.user.username, password: goodPassword });
