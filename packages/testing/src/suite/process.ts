@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Dialect } from '../dialect.ts';
 import type { Harness } from '../harness.ts';
+import { startAppProcess, waitForServing } from '../start-app-process.ts';
 
 /** Each app's database variable, and a value that names a database no one serves. */
 const databaseVariables: Record<Dialect, { name: string; unreachable: string; named: string }> = {
@@ -24,40 +22,6 @@ const databaseVariables: Record<Dialect, { name: string; unreachable: string; na
   },
 };
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the app's main.ts as `pnpm start` does, with `env` over this process's. */
-function startApp(main: URL, env: Record<string, string>): Run {
-  const appFolder = fileURLToPath(new URL('..', main));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(main)], {
-    cwd: appFolder,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, output: () => output, exited };
-}
-
-async function waitForUrl(run: Run): Promise<string> {
-  for (let i = 0; i < 300; i += 1) {
-    const match = run.output().match(/on (http:\/\/[\d.]+:\d+)/);
-    if (match?.[1]) return match[1];
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the app did not start:\n${run.output()}`);
-}
-
 export function describeProcess(harness: Harness) {
   const variable = databaseVariables[harness.dialect];
   const main = harness.options.main;
@@ -65,9 +29,11 @@ export function describeProcess(harness: Harness) {
   describe(`${harness.dialect}: the app as a process`, () => {
     it('migrates at start, serves, and on SIGTERM closes its pool and exits 0', async () => {
       const database = await harness.createDatabase();
-      const run = startApp(main, { [variable.name]: database.location });
-      const url = await waitForUrl(run);
+      const run = startAppProcess(main, { [variable.name]: database.location });
+      const { url, origin } = await waitForServing(run);
       expect(run.output()).toContain('applied 0001-auth-tables');
+      // PORT=0 and no ORIGIN: the default origin names the port the system chose.
+      expect(origin).toBe(url.replace('127.0.0.1', 'localhost'));
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
@@ -80,7 +46,7 @@ export function describeProcess(harness: Harness) {
       ['ORIGIN', 'ftp://example.com'],
       ['LOG_LEVEL', 'loud'],
     ])('stops at start on a malformed %s with one line naming it', async (name, value) => {
-      const run = startApp(main, { [name]: value });
+      const run = startAppProcess(main, { [name]: value });
       expect(await run.exited).toBe(1);
       const lines = run.output().trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -88,7 +54,7 @@ export function describeProcess(harness: Harness) {
     });
 
     it('stops at start on an unreachable database, named without its password', async () => {
-      const run = startApp(main, { [variable.name]: variable.unreachable });
+      const run = startAppProcess(main, { [variable.name]: variable.unreachable });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(variable.named);
       expect(run.output()).not.toContain('s3cret-pw');
