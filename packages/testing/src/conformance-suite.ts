@@ -6,6 +6,7 @@ import { describeHeaders } from './suite/headers.ts';
 import { describeHealth } from './suite/health.ts';
 import { describeHousekeeping } from './suite/housekeeping.ts';
 import { describeMigrations } from './suite/migrations.ts';
+import { describePages } from './suite/pages.ts';
 import { describePasswordChange } from './suite/password-change.ts';
 import { describePasswordStorage } from './suite/password-storage.ts';
 import { describeProcess } from './suite/process.ts';
@@ -46,6 +47,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeRequestRules(harness);
   describeHeaders(harness);
   describeBadInput(harness);
+  describePages(harness);
   describeAuditLog(harness);
   describeHousekeeping(harness);
   describeHealth(harness);
