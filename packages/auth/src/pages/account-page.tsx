@@ -19,19 +19,30 @@ export interface AccountPageProps {
   password?: { fields?: Record<string, string>; error?: string };
 }
 
-function SessionTimes({ session, now }: { session: SessionInfo; now: number }) {
+function SessionSummary({ session, now }: { session: SessionInfo; now: number }) {
   const age = now - Date.parse(session.createdAt);
   return (
-    <span class="session-times">
-      Signed in{' '}
-      <time datetime={session.createdAt} title={session.createdAt}>
-        {age < 60_000 ? 'less than a minute ago' : `${describeDuration(age)} ago`}
-      </time>
-      , ends in{' '}
-      <time datetime={session.expiresAt} title={session.expiresAt}>
-        {describeDuration(Date.parse(session.expiresAt) - now)}
-      </time>
-    </span>
+    <div class="session-summary">
+      <p class="session-title">
+        {session.current ? (
+          <strong class="badge">This browser</strong>
+        ) : (
+          'Another browser or device'
+        )}
+      </p>
+      <p class="session-times">
+        Signed in{' '}
+        <time datetime={session.createdAt} title={session.createdAt}>
+          {age < 60_000 ? 'less than a minute ago' : `${describeDuration(age)} ago`}
+        </time>
+      </p>
+      <p class="session-times">
+        Ends in{' '}
+        <time datetime={session.expiresAt} title={session.expiresAt}>
+          {describeDuration(Date.parse(session.expiresAt) - now)}
+        </time>
+      </p>
+    </div>
   );
 }
 
@@ -42,6 +53,8 @@ function SessionTimes({ session, now }: { session: SessionInfo; now: number }) {
 export function AccountPage(props: AccountPageProps) {
   const { user, sessions, now, confirmation, sessionsError, password = {} } = props;
   const fields = password.fields ?? {};
+  // This browser's first, then the others newest first.
+  const listed = [...sessions].sort((a, b) => Number(b.current) - Number(a.current));
   const others = sessions.filter((session) => !session.current).length;
   return (
     <Layout title="Account" user={user}>
@@ -55,12 +68,9 @@ export function AccountPage(props: AccountPageProps) {
         <h2 id="sessions-title">Sessions</h2>
         {sessionsError && <Notice tone="error">{sessionsError}</Notice>}
         <ul class="sessions">
-          {sessions.map((session) => (
+          {listed.map((session) => (
             <li key={session.id} class={session.current ? 'session session-current' : 'session'}>
-              <span>
-                {session.current && <strong class="badge">This browser</strong>}
-                <SessionTimes session={session} now={now} />
-              </span>
+              <SessionSummary session={session} now={now} />
               {session.current ? (
                 <form method="post" action="/signout">
                   <button class="button-secondary" type="submit">
@@ -108,6 +118,7 @@ export function AccountPage(props: AccountPageProps) {
             type="password"
             autocomplete="current-password"
             error={fields.currentPassword}
+            autofocus={Boolean(fields.currentPassword || password.error)}
           />
           <Field
             name="newPassword"
@@ -116,6 +127,7 @@ export function AccountPage(props: AccountPageProps) {
             autocomplete="new-password"
             hint="At least 8 characters, and not a common password. Every other session is signed out."
             error={fields.newPassword}
+            autofocus={Boolean(fields.newPassword && !fields.currentPassword)}
             minlength={8}
           />
           <button type="submit">Change password</button>

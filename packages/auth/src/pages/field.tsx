@@ -12,6 +12,8 @@ export interface FieldProps {
   hint?: string;
   /** Why the server refused the field, shown beside it. */
   error?: string;
+  /** Focus it when the page loads: the first field to fix after a refused post. */
+  autofocus?: boolean;
   minlength?: number;
   maxlength?: number;
 }

@@ -22,7 +22,14 @@ export function SigninPage({ user, username, error, confirmation }: SigninPagePr
       <form class="card" method="post" action="/signin">
         {error && <Notice tone="error">{error}</Notice>}
         <Field name="username" label="Username" autocomplete="username" value={username} />
-        <Field name="password" label="Password" type="password" autocomplete="current-password" />
+        {/* After a refused post the username is kept: the password is what to type again. */}
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          autofocus={Boolean(error)}
+        />
         <button type="submit">Sign in</button>
       </form>
       <p>

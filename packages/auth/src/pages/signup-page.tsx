@@ -28,6 +28,7 @@ export function SignupPage({ user, username, fields = {}, error }: SignupPagePro
           value={username}
           hint="3 to 31 characters: letters, digits, _ and -."
           error={fields.username}
+          autofocus={Boolean(fields.username)}
           minlength={3}
           maxlength={31}
         />
@@ -38,6 +39,7 @@ export function SignupPage({ user, username, fields = {}, error }: SignupPagePro
           autocomplete="new-password"
           hint="At least 8 characters, and not a common password."
           error={fields.password}
+          autofocus={Boolean(fields.password && !fields.username)}
           minlength={8}
         />
         <button type="submit">Create account</button>

@@ -42,6 +42,8 @@ export function describePages(harness: Harness) {
         expect(response.headers.get('Content-Type')).toMatch(/^text\/html/);
         expect(response.headers.get('Cache-Control')).toBe('no-store');
         expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
+        // Under no-referrer a browser posts forms with `Origin: null`, which the check refuses.
+        expect(response.headers.get('Referrer-Policy')).toBe('same-origin');
         const inputs = visibleInputs(await response.text());
         expect(
           Object.fromEntries(inputs.map((input) => [input.id, input.autocomplete])),
