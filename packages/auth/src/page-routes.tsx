@@ -97,12 +97,7 @@ export function pageRoutes({ service, addressOf }: PageRoutesOptions) {
       setSessionCookie(c, result.cookie);
       return c.redirect(confirmedPath('/', 'signed-up'), 303);
     })
-    .get('/signin', (c) =>
-      render(
-        c,
-        <SigninPage user={c.get('user')} confirmation={readConfirmation(c.req.query('done'))} />,
-      ),
-    )
+    .get('/signin', (c) => render(c, <SigninPage user={c.get('user')} />))
     .post('/signin', async (c) => {
       const form = await readFormBody(c, signinSchema);
       const page = { user: c.get('user'), username: form.values.username };

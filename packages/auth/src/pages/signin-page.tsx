@@ -10,14 +10,12 @@ export interface SigninPageProps {
   username?: string;
   /** Why the form was refused: one sentence for a wrong password and an unknown user alike. */
   error?: string;
-  confirmation?: string | null;
 }
 
 /** `/signin`: username and current password. */
-export function SigninPage({ user, username, error, confirmation }: SigninPageProps) {
+export function SigninPage({ user, username, error }: SigninPageProps) {
   return (
     <Layout title="Sign in" user={user}>
-      {confirmation && <Notice tone="success">{confirmation}</Notice>}
       <h1>Sign in</h1>
       <form class="card" method="post" action="/signin">
         {error && <Notice tone="error">{error}</Notice>}
