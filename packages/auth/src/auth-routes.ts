@@ -1,10 +1,10 @@
 import { type Context, Hono } from 'hono';
-import type { Cookie } from 'lucia';
 import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import type { AuthService, Caller, Failure } from './auth-service.ts';
 import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { setSessionCookie } from './set-session-cookie.ts';
 
 export interface AuthRoutesOptions {
   service: AuthService;
@@ -20,10 +20,6 @@ function fail(failure: Failure): never {
     });
   }
   throw new ApiError(failure.reason);
-}
-
-function setCookie(c: Context, cookie: Cookie | null): void {
-  if (cookie) c.header('Set-Cookie', cookie.serialize(), { append: true });
 }
 
 /**
@@ -43,18 +39,18 @@ export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
       const input = await readJsonBody(c, signupSchema);
       const result = await service.signUp(input, addressOf(c), c.get('session'));
       if (!result.ok) fail(result);
-      setCookie(c, result.cookie);
+      setSessionCookie(c, result.cookie);
       return c.json({ user: result.user }, 201);
     })
     .post('/signin', async (c) => {
       const input = await readJsonBody(c, signinSchema);
       const result = await service.signIn(input, addressOf(c), c.get('session'));
       if (!result.ok) fail(result);
-      setCookie(c, result.cookie);
+      setSessionCookie(c, result.cookie);
       return c.json({ user: result.user });
     })
     .post('/signout', async (c) => {
-      setCookie(c, await service.signOut(caller(c)));
+      setSessionCookie(c, await service.signOut(caller(c)));
       return c.body(null, 204);
     })
     .get('/me', (c) => {
@@ -69,14 +65,14 @@ export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
       const input = await readJsonBody(c, passwordChangeSchema);
       const result = await service.changePassword(who, input);
       if (!result.ok) fail(result);
-      setCookie(c, result.cookie);
+      setSessionCookie(c, result.cookie);
       return c.body(null, 204);
     })
     .get('/sessions', async (c) => c.json({ sessions: await service.listSessions(caller(c)) }))
     .delete('/sessions/:id', async (c) => {
       const result = await service.revokeSession(caller(c), c.req.param('id'));
       if (!result.ok) fail(result);
-      setCookie(c, result.cookie);
+      setSessionCookie(c, result.cookie);
       return c.body(null, 204);
     })
     .delete('/sessions', async (c) => {

@@ -25,12 +25,10 @@ const commonSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
-export type Config<Extra extends z.ZodRawShape = Record<never, never>> = Omit<
-  z.output<typeof commonSchema>,
-  'ORIGIN'
+export type Config<Extra extends z.ZodRawShape = Record<never, never>> = z.output<
+  typeof commonSchema
 > &
   z.output<z.ZodObject<Extra>> & {
-    ORIGIN: string;
     /** Whether cookies get `Secure`: exactly when ORIGIN is https. */
     secure: boolean;
   };
@@ -58,8 +56,15 @@ export function parseConfig<Extra extends z.ZodRawShape>(
     throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}`);
   }
   const parsed = result.data as z.output<typeof commonSchema> & z.output<z.ZodObject<Extra>>;
-  const ORIGIN = parsed.ORIGIN ?? `http://localhost:${parsed.PORT}`;
-  return { ...parsed, ORIGIN, secure: ORIGIN.startsWith('https://') };
+  return { ...parsed, secure: parsed.ORIGIN?.startsWith('https://') ?? false };
+}
+
+/**
+ * The public origin: `ORIGIN`, else `http://localhost:<port>` with the port
+ * the server listens on, which is the one the system chose when `PORT` is 0.
+ */
+export function resolveOrigin(config: Pick<Config, 'ORIGIN'>, port: number): string {
+  return config.ORIGIN ?? `http://localhost:${port}`;
 }
 
 /**

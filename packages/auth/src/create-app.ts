@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -9,11 +9,13 @@ import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth-routes.ts';
 import { createAuthService } from './auth-service.ts';
 import { clientAddress } from './client-address.ts';
-import { handleError, handleNotFound } from './handle-error.ts';
+import { handleError, handleNotFound } from './handle-error.tsx';
 import { healthRoute } from './health-route.ts';
 import { originCheck } from './origin-check.ts';
+import { pageRoutes } from './page-routes.tsx';
 import { argon2Hasher, type PasswordHasher } from './password-hashing.ts';
 import { sessionMiddleware } from './session-middleware.ts';
+import { styleRoute } from './style-route.ts';
 import type { ThrottleLimits } from './throttle.ts';
 
 export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
@@ -28,8 +30,8 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
 }
 
 /**
- * The whole HTTP surface of shared/API.md over any dialect: give it the
- * Kysely and the Lucia that share one pool.
+ * The whole HTTP surface of shared/API.md over any dialect, the JSON API and
+ * the pages: give it the Kysely and the Lucia that share one pool.
  *
  * @example
  * const app = createApp({ db, lucia, origin: 'http://localhost:3000', logger });
@@ -64,6 +66,10 @@ export function createApp(options: CreateAppOptions) {
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },
+      // Not the default no-referrer: under it a browser sends `Origin: null`
+      // with a form's post, which the origin check must refuse. same-origin
+      // still tells other sites nothing.
+      referrerPolicy: 'same-origin',
     }),
   );
   app.use(async (c, next) => {
@@ -74,8 +80,8 @@ export function createApp(options: CreateAppOptions) {
     }
   });
   app.use(originCheck(origin));
+  // Every body, JSON or form, at most 16 KiB.
   app.use(
-    '/api/*',
     bodyLimit({
       maxSize: 16 * 1024,
       onError: () => {
@@ -83,8 +89,12 @@ export function createApp(options: CreateAppOptions) {
       },
     }),
   );
+  // Before the session middleware: the stylesheet is the same for everyone.
+  app.route('/', styleRoute());
   app.use(sessionMiddleware(db, lucia));
-  app.route('/api', authRoutes({ service, addressOf: (c) => clientAddress(c, trustProxy) }));
+  const addressOf = (c: Context) => clientAddress(c, trustProxy);
+  app.route('/api', authRoutes({ service, addressOf }));
+  app.route('/', pageRoutes({ service, addressOf }));
   app.route('/', healthRoute(db));
   app.notFound(handleNotFound);
   app.onError(handleError(logger));

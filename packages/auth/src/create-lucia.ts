@@ -11,7 +11,7 @@ export const sessionCookieName = 'auth_session';
  *
  * @example
  * const lucia = createLucia(new NodePostgresAdapter(pool, { user: 'user', session: 'session' }), {
- *   secure: config.ORIGIN.startsWith('https://'),
+ *   secure: config.secure,
  * });
  */
 export function createLucia(adapter: Adapter, options: { secure: boolean }) {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './api-error.ts';
+import { collectFieldErrors } from './collect-field-errors.ts';
 
 /**
  * Reads a JSON body and parses it with `schema`: `415` for another content
@@ -21,10 +22,5 @@ export async function readJsonBody<T extends z.ZodType>(
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const fields: Record<string, string> = {};
-  for (const issue of result.error.issues) {
-    const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
-    fields[field] ??= issue.message;
-  }
-  throw new ApiError('invalid_input', { fields });
+  throw new ApiError('invalid_input', { fields: collectFieldErrors(result.error) });
 }

@@ -1,10 +1,12 @@
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { AppDatabase } from './app-database.ts';
-import { type Config, ConfigError, parseConfig } from './config.ts';
+import { type Config, ConfigError, parseConfig, resolveOrigin } from './config.ts';
 import { createApp } from './create-app.ts';
 import { createLogger } from './create-logger.ts';
 import { runHousekeeping } from './housekeeping.ts';
@@ -79,10 +81,21 @@ export async function startServer<Extra extends z.ZodRawShape>(
   // unref: the timer alone does not keep the process alive.
   setInterval(housekeeping, housekeepingEveryMs).unref();
 
+  // The app is made once the server listens: with PORT=0 and no ORIGIN, the
+  // default origin must name the port the system chose.
+  const server = createServer();
+  server.listen(config.PORT, config.HOST);
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    return fail(`cannot listen on ${config.HOST}:${config.PORT}: ${reasonOf(error)}`);
+  }
+  const { port } = server.address() as AddressInfo;
+  const origin = resolveOrigin(config, port);
   const app = createApp({
     db,
     lucia,
-    origin: config.ORIGIN,
+    origin,
     logger,
     trustProxy: config.TRUST_PROXY,
     limits: {
@@ -90,12 +103,9 @@ export async function startServer<Extra extends z.ZodRawShape>(
       signupPerAddress: config.RATE_LIMIT_SIGNUP_IP,
     },
   });
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
-    logger.info(`serving ${config.ORIGIN} on http://${config.HOST}:${info.port} with ${target}`);
-  }) as Server;
-  server.on('error', (error) =>
-    fail(`cannot listen on ${config.HOST}:${config.PORT}: ${reasonOf(error)}`),
-  );
+  server.on('request', getRequestListener(app.fetch, { hostname: config.HOST }));
+  server.on('error', (error) => logger.error({ err: error }, 'server error'));
+  logger.info(`serving ${origin} on http://${config.HOST}:${port} with ${target}`);
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'stopping: finishing requests in flight');

@@ -8,6 +8,7 @@ import { describeHousekeeping } from './suite/housekeeping.ts';
 import { describeLoad } from './suite/load.ts';
 import { describeMigrations } from './suite/migrations.ts';
 import { describeOutage } from './suite/outage.ts';
+import { describePages } from './suite/pages.ts';
 import { describePasswordChange } from './suite/password-change.ts';
 import { describePasswordStorage } from './suite/password-storage.ts';
 import { describeProcess } from './suite/process.ts';
@@ -49,6 +50,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeRequestRules(harness);
   describeHeaders(harness);
   describeBadInput(harness);
+  describePages(harness);
   describeAuditLog(harness);
   describeHousekeeping(harness);
   describeHealth(harness);

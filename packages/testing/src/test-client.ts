@@ -79,6 +79,11 @@ export class TestClient {
     });
   }
 
+  /** POSTs `fields` as a browser posts a form: `application/x-www-form-urlencoded`. */
+  postForm(path: string, fields: Record<string, string> = {}): Promise<Response> {
+    return this.request('POST', path, { body: new URLSearchParams(fields) });
+  }
+
   get(path: string): Promise<Response> {
     return this.request('GET', path);
   }

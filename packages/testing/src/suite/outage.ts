@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { startAppProcess, stopAppProcess, waitForUrl } from '../app-process.ts';
 import { prepareOutage } from '../database-outage.ts';
 import type { Harness } from '../harness.ts';
+import { startAppProcess, stopAppProcess, waitForServing } from '../start-app-process.ts';
 import { jsonOf } from '../test-client.ts';
 import { databaseVariables } from './process.ts';
 
@@ -17,7 +17,7 @@ export function describeOutage(harness: Harness) {
         ORIGIN: origin,
       });
       try {
-        const url = await waitForUrl(run);
+        const { url } = await waitForServing(run);
         const signup = await fetch(`${url}/api/signup`, {
           method: 'POST',
           headers: { Origin: origin, 'Content-Type': 'application/json' },

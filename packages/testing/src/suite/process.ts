@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { startAppProcess as startApp, waitForUrl } from '../app-process.ts';
 import type { Dialect } from '../dialect.ts';
 import type { Harness } from '../harness.ts';
+import { startAppProcess, waitForServing } from '../start-app-process.ts';
 
 /** Each app's database variable, and a value that names a database no one serves. */
 export const databaseVariables: Record<
@@ -32,9 +32,11 @@ export function describeProcess(harness: Harness) {
   describe(`${harness.dialect}: the app as a process`, () => {
     it('migrates at start, serves, and on SIGTERM closes its pool and exits 0', async () => {
       const database = await harness.createDatabase();
-      const run = startApp(main, { [variable.name]: database.location });
-      const url = await waitForUrl(run);
+      const run = startAppProcess(main, { [variable.name]: database.location });
+      const { url, origin } = await waitForServing(run);
       expect(run.output()).toContain('applied 0001-auth-tables');
+      // PORT=0 and no ORIGIN: the default origin names the port the system chose.
+      expect(origin).toBe(url.replace('127.0.0.1', 'localhost'));
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
@@ -47,7 +49,7 @@ export function describeProcess(harness: Harness) {
       ['ORIGIN', 'ftp://example.com'],
       ['LOG_LEVEL', 'loud'],
     ])('stops at start on a malformed %s with one line naming it', async (name, value) => {
-      const run = startApp(main, { [name]: value });
+      const run = startAppProcess(main, { [name]: value });
       expect(await run.exited).toBe(1);
       const lines = run.output().trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -55,7 +57,7 @@ export function describeProcess(harness: Harness) {
     });
 
     it('stops at start on an unreachable database, named without its password', async () => {
-      const run = startApp(main, { [variable.name]: variable.unreachable });
+      const run = startAppProcess(main, { [variable.name]: variable.unreachable });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(variable.named);
       expect(run.output()).not.toContain('s3cret-pw');

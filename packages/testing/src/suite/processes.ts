@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type AppProcess, startAppProcess, stopAppProcess, waitForUrl } from '../app-process.ts';
 import type { Harness } from '../harness.ts';
+import {
+  type AppProcess,
+  startAppProcess,
+  stopAppProcess,
+  waitForServing,
+} from '../start-app-process.ts';
 import { databaseVariables } from './process.ts';
 
 // Both processes stand behind one public origin, as behind a load balancer.
@@ -28,7 +33,7 @@ export function describeProcesses(harness: Harness) {
       ORIGIN: origin,
       ...env,
     });
-    return { run, url: await waitForUrl(run) };
+    return { run, url: (await waitForServing(run)).url };
   }
 
   describe(`${harness.dialect}: several processes, and shutdown`, () => {

@@ -1,0 +1,165 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// Each .tsx file names its JSX runtime: tsx applies tsconfig.json only to the
+// files of the app it starts, not to this package's.
+import { type Context, Hono } from 'hono';
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { ApiError } from './api-error.ts';
+import type { AppEnv } from './app-env.ts';
+import type { AuthService, Caller, Failure } from './auth-service.ts';
+import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
+import { AccountPage, type AccountPageProps } from './pages/account-page.tsx';
+import { confirmedPath, readConfirmation } from './pages/confirmations.ts';
+import { describeDuration } from './pages/describe-duration.ts';
+import { HomePage } from './pages/home-page.tsx';
+import { SigninPage } from './pages/signin-page.tsx';
+import { SignupPage } from './pages/signup-page.tsx';
+import { readFormBody } from './read-form-body.ts';
+import { setSessionCookie } from './set-session-cookie.ts';
+
+export interface PageRoutesOptions {
+  service: AuthService;
+  /** The address throttling counts a request against. */
+  addressOf(c: Context): string;
+}
+
+const revokeSchema = z.object({ session: z.string().max(64) });
+
+/** A page, never kept by a cache: it depends on who asks and may show what they typed. */
+function render(c: Context, page: JSX.Element, status: ContentfulStatusCode = 200) {
+  c.header('Cache-Control', 'no-store');
+  return c.html(page, status);
+}
+
+/**
+ * The one place where an expected failure becomes what a page says: the
+ * contract's status and sentence, and for throttling a `Retry-After` and how
+ * long to wait.
+ */
+function explain(c: Context, failure: Failure): { status: ContentfulStatusCode; message: string } {
+  const { status, message } = new ApiError(failure.reason);
+  if (failure.reason !== 'too_many_attempts') return { status, message };
+  c.header('Retry-After', String(failure.retryAfter));
+  const wait = describeDuration(failure.retryAfter * 1000);
+  return { status, message: `Too many attempts. Try again in ${wait}.` };
+}
+
+/**
+ * The flows of shared/API.md as HTML pages with plain forms (no script):
+ * `/`, `/signup`, `/signin`, `/account`. Every post goes through the same
+ * origin check, schemas, service and cookies as the JSON API, then
+ * redirects (303) to a page that confirms it; a refused form is shown again
+ * with each message beside its field and the username as typed.
+ */
+export function pageRoutes({ service, addressOf }: PageRoutesOptions) {
+  function callerOf(c: Context<AppEnv>): Caller | null {
+    const user = c.get('user');
+    const session = c.get('session');
+    return user && session ? { user, session, address: addressOf(c) } : null;
+  }
+
+  async function renderAccount(
+    c: Context<AppEnv>,
+    caller: Caller,
+    props: Partial<AccountPageProps> = {},
+    status: ContentfulStatusCode = 200,
+  ) {
+    const sessions = await service.listSessions(caller);
+    return render(
+      c,
+      <AccountPage user={caller.user} sessions={sessions} now={Date.now()} {...props} />,
+      status,
+    );
+  }
+
+  return new Hono<AppEnv>()
+    .get('/', (c) =>
+      render(
+        c,
+        <HomePage user={c.get('user')} confirmation={readConfirmation(c.req.query('done'))} />,
+      ),
+    )
+    .get('/signup', (c) => render(c, <SignupPage user={c.get('user')} />))
+    .post('/signup', async (c) => {
+      const form = await readFormBody(c, signupSchema);
+      const page = { user: c.get('user'), username: form.values.username };
+      if (!form.ok) return render(c, <SignupPage {...page} fields={form.fields} />, 400);
+      const result = await service.signUp(form.data, addressOf(c), c.get('session'));
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        const shown =
+          result.reason === 'username_taken'
+            ? { fields: { username: message } }
+            : { error: message };
+        return render(c, <SignupPage {...page} {...shown} />, status);
+      }
+      setSessionCookie(c, result.cookie);
+      return c.redirect(confirmedPath('/', 'signed-up'), 303);
+    })
+    .get('/signin', (c) => render(c, <SigninPage user={c.get('user')} />))
+    .post('/signin', async (c) => {
+      const form = await readFormBody(c, signinSchema);
+      const page = { user: c.get('user'), username: form.values.username };
+      if (!form.ok) {
+        const error = Object.values(form.fields).join(' ');
+        return render(c, <SigninPage {...page} error={error} />, 400);
+      }
+      const result = await service.signIn(form.data, addressOf(c), c.get('session'));
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return render(c, <SigninPage {...page} error={message} />, status);
+      }
+      setSessionCookie(c, result.cookie);
+      return c.redirect(confirmedPath('/', 'signed-in'), 303);
+    })
+    .post('/signout', async (c) => {
+      const caller = callerOf(c);
+      if (caller) setSessionCookie(c, await service.signOut(caller));
+      return c.redirect(confirmedPath('/', 'signed-out'), 303);
+    })
+    .get('/account', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin');
+      return renderAccount(c, caller, { confirmation: readConfirmation(c.req.query('done')) });
+    })
+    .post('/account/password', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, passwordChangeSchema);
+      if (!form.ok) return renderAccount(c, caller, { password: { fields: form.fields } }, 400);
+      const result = await service.changePassword(caller, form.data);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        const password =
+          result.reason === 'invalid_credentials'
+            ? { fields: { currentPassword: 'That is not your current password.' } }
+            : { error: message };
+        return renderAccount(c, caller, { password }, status);
+      }
+      setSessionCookie(c, result.cookie);
+      return c.redirect(confirmedPath('/account', 'password-changed'), 303);
+    })
+    .post('/account/sessions/revoke', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, revokeSchema);
+      const result = form.ok
+        ? await service.revokeSession(caller, form.data.session)
+        : ({ ok: false, reason: 'not_found' } as const);
+      if (!result.ok) {
+        const sessionsError = 'That session had already ended.';
+        return renderAccount(c, caller, { sessionsError }, 404);
+      }
+      setSessionCookie(c, result.cookie);
+      // The caller's own session: they are signed out now.
+      if (result.cookie) return c.redirect(confirmedPath('/', 'signed-out'), 303);
+      return c.redirect(confirmedPath('/account', 'session-revoked'), 303);
+    })
+    .post('/account/sessions/revoke-others', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      await service.revokeOtherSessions(caller);
+      return c.redirect(confirmedPath('/account', 'others-revoked'), 303);
+    });
+}

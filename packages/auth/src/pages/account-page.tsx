@@ -1,0 +1,138 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { User } from 'lucia';
+import type { SessionInfo } from '../auth-service.ts';
+import { describeDuration } from './describe-duration.ts';
+import { Field } from './field.tsx';
+import { Layout } from './layout.tsx';
+import { Notice } from './notice.tsx';
+
+export interface AccountPageProps {
+  user: Pick<User, 'username'>;
+  /** The user's sessions, newest first, as `listSessions` gives them. */
+  sessions: SessionInfo[];
+  /** The time the page describes the sessions from (ms). */
+  now: number;
+  confirmation?: string | null;
+  /** Why a revocation did nothing. */
+  sessionsError?: string;
+  /** The password form after a refused post: a message per field, or one for the form. */
+  password?: { fields?: Record<string, string>; error?: string };
+}
+
+function SessionSummary({ session, now }: { session: SessionInfo; now: number }) {
+  const age = now - Date.parse(session.createdAt);
+  return (
+    <div class="session-summary">
+      <p class="session-title">
+        {session.current ? (
+          <strong class="badge">This browser</strong>
+        ) : (
+          'Another browser or device'
+        )}
+      </p>
+      <p class="session-times">
+        Signed in{' '}
+        <time datetime={session.createdAt} title={session.createdAt}>
+          {age < 60_000 ? 'less than a minute ago' : `${describeDuration(age)} ago`}
+        </time>
+      </p>
+      <p class="session-times">
+        Ends in{' '}
+        <time datetime={session.expiresAt} title={session.expiresAt}>
+          {describeDuration(Date.parse(session.expiresAt) - now)}
+        </time>
+      </p>
+    </div>
+  );
+}
+
+/**
+ * `/account`: the sessions, the current one marked with a sign-out button and
+ * each other with a revoke button; signing out everywhere else; changing the password.
+ */
+export function AccountPage(props: AccountPageProps) {
+  const { user, sessions, now, confirmation, sessionsError, password = {} } = props;
+  const fields = password.fields ?? {};
+  // This browser's first, then the others newest first.
+  const listed = [...sessions].sort((a, b) => Number(b.current) - Number(a.current));
+  const others = sessions.filter((session) => !session.current).length;
+  return (
+    <Layout title="Account" user={user}>
+      {confirmation && <Notice tone="success">{confirmation}</Notice>}
+      <h1>Your account</h1>
+      <p>
+        You are signed in as <strong>{user.username}</strong>.
+      </p>
+
+      <section aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Sessions</h2>
+        {sessionsError && <Notice tone="error">{sessionsError}</Notice>}
+        <ul class="sessions">
+          {listed.map((session) => (
+            <li key={session.id} class={session.current ? 'session session-current' : 'session'}>
+              <SessionSummary session={session} now={now} />
+              {session.current ? (
+                <form method="post" action="/signout">
+                  <button class="button-secondary" type="submit">
+                    Sign out
+                  </button>
+                </form>
+              ) : (
+                <form method="post" action="/account/sessions/revoke">
+                  <input type="hidden" name="session" value={session.id} />
+                  <button class="button-secondary" type="submit">
+                    Revoke
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+        {others > 0 ? (
+          <form method="post" action="/account/sessions/revoke-others">
+            <button class="button-danger" type="submit">
+              Sign out everywhere else
+            </button>
+          </form>
+        ) : (
+          <p class="hint">No other browser or device is signed in.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="password-title">
+        <h2 id="password-title">Change password</h2>
+        <form class="card" method="post" action="/account/password">
+          {password.error && <Notice tone="error">{password.error}</Notice>}
+          {/* For password managers: the account whose password this changes. */}
+          <input
+            type="text"
+            name="username"
+            autocomplete="username"
+            value={user.username}
+            readonly
+            hidden
+          />
+          <Field
+            name="currentPassword"
+            label="Current password"
+            type="password"
+            autocomplete="current-password"
+            error={fields.currentPassword}
+            autofocus={Boolean(fields.currentPassword || password.error)}
+          />
+          <Field
+            name="newPassword"
+            label="New password"
+            type="password"
+            autocomplete="new-password"
+            hint="At least 8 characters, and not a common password. Every other session is signed out."
+            error={fields.newPassword}
+            autofocus={Boolean(fields.newPassword && !fields.currentPassword)}
+            minlength={8}
+          />
+          <button type="submit">Change password</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,29 @@
+/**
+ * What a page says after a change it redirected to (`?done=<key>`). The page
+ * shows one of these fixed sentences or nothing: the query string is never
+ * echoed, so a link cannot make the site say something of its own.
+ */
+export const confirmations = {
+  'signed-up': 'Your account is ready, and you are signed in.',
+  'signed-in': 'You are signed in.',
+  'signed-out': 'You are signed out.',
+  'password-changed': 'Your password is changed. Every other session is signed out.',
+  'session-revoked': 'That session is signed out.',
+  'others-revoked': 'Every other session is signed out.',
+} as const;
+
+export type Confirmation = keyof typeof confirmations;
+
+const sentences: Readonly<Record<string, string>> = confirmations;
+
+/** The sentence for a `done` query value, or `null` for a missing or unknown one. */
+export function readConfirmation(done: string | undefined): string | null {
+  // hasOwn: `?done=constructor` must not find Object.prototype's.
+  if (!done || !Object.hasOwn(sentences, done)) return null;
+  return sentences[done] ?? null;
+}
+
+/** The path to redirect to after a change, with its confirmation. */
+export function confirmedPath(path: '/' | '/account', done: Confirmation): string {
+  return `${path}?done=${done}`;
+}

@@ -1,0 +1,52 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { User } from 'lucia';
+import { Field } from './field.tsx';
+import { Layout } from './layout.tsx';
+import { Notice } from './notice.tsx';
+
+export interface SignupPageProps {
+  user: Pick<User, 'username'> | null;
+  /** The username as typed, kept after a refused post. */
+  username?: string;
+  /** A message per field (`username`, `password`). */
+  fields?: Record<string, string>;
+  /** Why the whole form was refused (throttling). */
+  error?: string;
+}
+
+/** `/signup`: a new username and password; the rules are said before they are broken. */
+export function SignupPage({ user, username, fields = {}, error }: SignupPageProps) {
+  return (
+    <Layout title="Sign up" user={user}>
+      <h1>Sign up</h1>
+      <form class="card" method="post" action="/signup">
+        {error && <Notice tone="error">{error}</Notice>}
+        <Field
+          name="username"
+          label="Username"
+          autocomplete="username"
+          value={username}
+          hint="3 to 31 characters: letters, digits, _ and -."
+          error={fields.username}
+          autofocus={Boolean(fields.username)}
+          minlength={3}
+          maxlength={31}
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="new-password"
+          hint="At least 8 characters, and not a common password."
+          error={fields.password}
+          autofocus={Boolean(fields.password && !fields.username)}
+          minlength={8}
+        />
+        <button type="submit">Create account</button>
+      </form>
+      <p>
+        Already have an account? <a href="/signin">Sign in</a>
+      </p>
+    </Layout>
+  );
+}
