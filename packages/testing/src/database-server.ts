@@ -1,3 +1,6 @@
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MySqlContainer } from '@testcontainers/mysql';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import type { Dialect } from './dialect.ts';
@@ -11,6 +14,16 @@ export interface DatabaseServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Copies a container's own log to `<tmpdir>/testcontainers-<dialect>.log`,
+ * for reading when a run fails (the container is gone by then).
+ */
+function keepLog(dialect: string) {
+  return (stream: NodeJS.ReadableStream) => {
+    stream.pipe(createWriteStream(join(tmpdir(), `testcontainers-${dialect}.log`)));
+  };
+}
+
 const servers = {
   postgres: {
     variable: 'TEST_POSTGRES_URL',
@@ -18,7 +31,9 @@ const servers = {
     image: 'postgres:17-alpine',
     example: 'postgres://postgres@127.0.0.1:5432/postgres',
     async start(image: string) {
-      const container = await new PostgreSqlContainer(image).start();
+      const container = await new PostgreSqlContainer(image)
+        .withLogConsumer(keepLog('postgres'))
+        .start();
       return { url: container.getConnectionUri(), stop: () => container.stop().then(() => {}) };
     },
   },
@@ -28,7 +43,7 @@ const servers = {
     image: 'mysql:8.4',
     example: 'mysql://root@127.0.0.1:3306/',
     async start(image: string) {
-      const container = await new MySqlContainer(image).start();
+      const container = await new MySqlContainer(image).withLogConsumer(keepLog('mysql')).start();
       return { url: container.getConnectionUri(true), stop: () => container.stop().then(() => {}) };
     },
   },
