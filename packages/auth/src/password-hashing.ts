@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
+import pLimit from 'p-limit';
 
 /**
  * Argon2id at the OWASP minimum (m=19456 KiB, t=2, p=1). Argon2id is the
@@ -14,10 +16,21 @@ export interface PasswordHasher {
   verify(hashed: string, password: string): Promise<boolean>;
 }
 
-/** `@node-rs/argon2` with `argon2Options`; it hashes on libuv's thread pool, off the event loop. */
+/**
+ * How many hashes run at once: one core fewer than the machine has, at least
+ * one. A hash is ~20 ms of CPU on one of libuv's four threads; with a hash on
+ * every core, the event loop waits for a core like any thread, and every
+ * other request slows (pnpm bench on two cores: /api/me p99 under sign-in
+ * load 5 to 13 times its idle p99 without this limit, 1 to 3 times with it,
+ * for about the same sign-ins per second). Hashes beyond the limit queue,
+ * an unknown user's dummy verification with the rest.
+ */
+const limitHashing = pLimit(Math.max(1, availableParallelism() - 1));
+
+/** `@node-rs/argon2` with `argon2Options`, on libuv's thread pool, off the event loop. */
 export const argon2Hasher: PasswordHasher = {
-  hash: (password) => hash(password, argon2Options),
-  verify: (hashed, password) => verify(hashed, password),
+  hash: (password) => limitHashing(() => hash(password, argon2Options)),
+  verify: (hashed, password) => limitHashing(() => verify(hashed, password)),
 };
 
 /** Whether a stored hash is weaker than `argon2Options` and should be replaced at sign-in. */

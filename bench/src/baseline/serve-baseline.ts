@@ -1,0 +1,49 @@
+// The baseline of `pnpm bench`: `GET /api/me` as a bare Hono route on the raw
+// driver, with none of the app's layers (no Kysely, Lucia, middleware or
+// logger). Each dialect's file gives it the one lookup it runs.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+
+/** The session joined to its user, as one query returns it. */
+export interface SessionRow {
+  userId: string;
+  username: string;
+  expiresAt: Date;
+}
+
+export interface ServeBaselineOptions {
+  /** The session with this id joined to its user, or `null`. */
+  findSession(sessionId: string): Promise<SessionRow | null>;
+  /** Closes the pool on SIGTERM. */
+  close(): Promise<void> | void;
+}
+
+/**
+ * Serves `GET /api/me` with the JSON shape of the app, on `HOST`:`PORT`, and
+ * logs `on http://HOST:PORT` as the apps do.
+ */
+export function serveBaseline({ findSession, close }: ServeBaselineOptions): void {
+  const app = new Hono().get('/api/me', async (c) => {
+    const sessionId = getCookie(c, 'auth_session');
+    const row = sessionId ? await findSession(sessionId) : null;
+    if (!row || row.expiresAt.getTime() <= Date.now()) {
+      return c.json({ error: { code: 'unauthenticated' } }, 401);
+    }
+    return c.json({
+      user: { id: row.userId, username: row.username },
+      session: { expiresAt: row.expiresAt.toISOString() },
+    });
+  });
+  const hostname = process.env.HOST ?? '127.0.0.1';
+  const server = serve(
+    { fetch: app.fetch, hostname, port: Number(process.env.PORT ?? 0) },
+    (info) => console.log(JSON.stringify({ msg: `baseline on http://${hostname}:${info.port}` })),
+  );
+  process.once('SIGTERM', () =>
+    server.close(async () => {
+      await close();
+      process.exit(0);
+    }),
+  );
+}

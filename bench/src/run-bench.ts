@@ -1,0 +1,65 @@
+// `pnpm bench`: every dialect's app as a real process against its baseline,
+// then bench/results.json, bench/results.md and bench/results.svg.
+import { availableParallelism, loadavg } from 'node:os';
+import { type BenchPlan, benchDialect, type DialectReport } from './bench-dialect.ts';
+import { type Dialect, dialects } from './dialects.ts';
+import type { ResultRow } from './result-row.ts';
+import { renderTables, writeResults } from './write-results.ts';
+
+// BENCH_QUICK=1 (shorter runs) and BENCH_DIALECTS=sqlite,... are for trying
+// a change: they print the tables and write no results file.
+const quick = process.env.BENCH_QUICK === '1';
+const plan: BenchPlan = {
+  meDurationS: quick ? 2 : 4,
+  meRuns: quick ? 2 : 3,
+  warmupS: quick ? 1 : 2,
+  meConnections: 10,
+  signinWindowS: quick ? 2 : 4,
+  signinConnections: 8,
+  probeRate: 200,
+  probeConnections: 4,
+  starts: quick ? 1 : 3,
+  // BENCH_PROFILE=<folder>: the app writes a CPU profile there (node --cpu-prof).
+  appNodeFlags: process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [],
+};
+
+function selectedDialects(): Dialect[] {
+  const named = process.env.BENCH_DIALECTS?.split(',').filter(Boolean);
+  if (!named) return dialects;
+  const unknown = named.filter((name) => !dialects.includes(name as Dialect));
+  if (unknown.length) throw new Error(`BENCH_DIALECTS: unknown ${unknown.join(', ')}`);
+  return named as Dialect[];
+}
+
+const log = (line: string) => console.error(`[bench] ${line}`);
+const selected = selectedDialects();
+const rows: ResultRow[] = [];
+const serverVersions: Partial<Record<Dialect, string>> = {};
+const meRuns: Partial<Record<Dialect, DialectReport['meRuns']>> = {};
+const startedAt = new Date();
+const loadBefore = loadavg()[0] ?? 0;
+for (const dialect of selected) {
+  const report = await benchDialect(dialect, plan, log);
+  rows.push(...report.rows);
+  serverVersions[dialect] = report.serverVersion;
+  meRuns[dialect] = report.meRuns;
+}
+const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+if (quick || selected.length < dialects.length) {
+  log(`done in ${durationS} s; a partial run writes no results file`);
+  console.log(renderTables(rows, selected));
+} else {
+  const tables = writeResults(rows, plan, {
+    serverVersions,
+    meRuns,
+    cores: availableParallelism(),
+    startedAt,
+    durationS,
+    loadBefore,
+    loadAfter: loadavg()[0] ?? 0,
+  });
+  log(`done in ${durationS} s: bench/results.json, bench/results.md, bench/results.svg`);
+  console.log(tables);
+}
