@@ -60,11 +60,12 @@ function renderPanel(panel: Panel, x0: number): string {
   return parts.join('\n');
 }
 
-/** Panels side by side, with a footnote under them. */
-export function renderChart(panels: Panel[], footnote: string): string {
+/** Panels side by side, with a footnote under them; `title` is what a screen reader says. */
+export function renderChart(panels: Panel[], footnote: string, title: string): string {
   const width = panelWidth * panels.length;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     ...panels.map((panel, i) => renderPanel(panel, i * panelWidth)),
     `<text x="20" y="${height - 12}" font-size="11" fill="${colors.muted}">${escapeXml(footnote)}</text>`,

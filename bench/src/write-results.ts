@@ -112,6 +112,13 @@ function renderResultsChart(rows: ResultRow[], dialects: Dialect[]): string {
       },
     ],
     'Green: goal met; red: missed. Ratios of runs taken side by side in one pnpm bench run; the figures and how they were taken: results.md.',
+    `pnpm bench: ${dialects
+      .map((d) => {
+        const me = rowOf(rows, d, 'me');
+        const during = rowOf(rows, d, 'me-during-signin');
+        return `${d}, GET /api/me at ${num(me.ratio, 'ratio')} of the baseline, its p99 under sign-in load ${num(during.ratio, 'ratio')} times idle`;
+      })
+      .join('; ')}.`,
   );
 }
 
