@@ -40,12 +40,14 @@ export function describeLoad(harness: Harness) {
       const opened = await harness.open({ poolSize });
       const me = opened.client();
       await me.post('/api/signup', { username: uniqueUsername(), password: goodPassword });
-      let failures = 0;
-      await runMany(5000, 50, async (i) => {
+      const failures: number[] = [];
+      // Four requests per connection at once: enough to queue, not so many
+      // that a starved CI machine keeps one waiting past /healthz's 2 s.
+      await runMany(5000, 16, async (i) => {
         const response = i % 2 ? await me.get('/api/me') : await opened.app.request('/healthz');
-        if (response.status !== 200) failures += 1;
+        if (response.status !== 200) failures.push(response.status);
       });
-      expect(failures).toBe(0);
+      expect(failures).toEqual([]);
       expect(await opened.database.countConnections()).toBeLessThanOrEqual(poolSize);
       // A count, not a timing: on two shared cores, beside two other suites,
       // the 5,000 requests can take well over the default 30 s.
