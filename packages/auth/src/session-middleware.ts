@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Session, User } from 'lucia';
 import type { AppLucia } from './create-lucia.ts';
 import { capSessionLifetime, sessionCookie } from './session-lifetime.ts';
+import { setSessionCookie } from './set-session-cookie.ts';
 
 export interface SessionVariables {
   user: User | null;
@@ -24,13 +25,10 @@ export function sessionMiddleware(db: Kysely<Database>, lucia: AppLucia) {
       : { session: null, user: null };
     if (session?.fresh) {
       session = await capSessionLifetime(db, lucia, session);
-      if (session)
-        c.header('Set-Cookie', sessionCookie(lucia, session).serialize(), { append: true });
+      if (session) setSessionCookie(c, sessionCookie(lucia, session));
       else user = null;
     }
-    if (sessionId && !session) {
-      c.header('Set-Cookie', lucia.createBlankSessionCookie().serialize(), { append: true });
-    }
+    if (sessionId && !session) setSessionCookie(c, lucia.createBlankSessionCookie());
     c.set('user', user);
     c.set('session', session);
     await next();
