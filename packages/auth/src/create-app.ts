@@ -51,13 +51,17 @@ export function createApp(options: CreateAppOptions) {
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
-  app.use(async (c, next) => {
-    logger.debug(
-      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path },
-      'request',
-    );
-    await next();
-  });
+  // At debug level each request is logged as it arrives; at other levels this
+  // middleware is not installed, so the hot path builds no log object.
+  if (logger.isLevelEnabled('debug')) {
+    app.use(async (c, next) => {
+      logger.debug(
+        { requestId: c.get('requestId'), method: c.req.method, path: c.req.path },
+        'request',
+      );
+      await next();
+    });
+  }
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
