@@ -6,7 +6,13 @@ import type { Dialect } from './dialects.ts';
 import { serversOf } from './dialects.ts';
 import { readLifetimePeakRssMb, readRssMb, watchPeakRss } from './memory.ts';
 import { createRow, type ResultRow } from './result-row.ts';
-import { type LoadOptions, type LoadResult, runLoad, summarizeLatencies } from './run-load.ts';
+import {
+  type LoadOptions,
+  type LoadResult,
+  runLoad,
+  type Sample,
+  summarizeLatencies,
+} from './run-load.ts';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
 
 /** How long and how hard each run loads a server. */
@@ -131,53 +137,65 @@ export async function benchDialect(
 
     // The probe: /api/me at a modest fixed rate through four windows, idle,
     // sign-in load, idle, sign-in load, so that both p99s are taken under
-    // the same noise from whatever else the machine runs.
-    const window = plan.signinWindowS;
-    const probeRun = runLoad({
-      url: `${app.url}/api/me`,
-      headers: { Cookie: cookie },
-      connections: plan.probeConnections,
-      durationS: window * 4,
-      overallRate: plan.probeRate,
-    });
-    const probeStart = performance.now();
-    const signinWatch = watchPeakRss(app.pid);
-    const signinRuns: { start: number; end: number; result: LoadResult }[] = [];
-    for (const windowIndex of [1, 3]) {
-      await sleep(probeStart + windowIndex * window * 1000 - performance.now());
-      const start = performance.now();
-      const result = await runLoad({
-        url: `${app.url}/api/signin`,
-        method: 'POST',
-        headers: { Origin: origin, 'Content-Type': 'application/json' },
-        body: JSON.stringify(credentials),
-        connections: plan.signinConnections,
-        durationS: window,
+    // the same noise from whatever else the machine runs. Then the same on
+    // the baseline, with the same sign-in load on the app: a control (one
+    // probe at a time, so that neither adds to the other's load).
+    const probeThroughSignins = async (probed: ServerProcess) => {
+      const window = plan.signinWindowS;
+      const probeRun = runLoad({
+        url: `${probed.url}/api/me`,
+        headers: { Cookie: cookie },
+        connections: plan.probeConnections,
+        durationS: window * 4,
+        overallRate: plan.probeRate,
       });
-      signinRuns.push({ start, end: performance.now(), result });
-    }
-    const probed = await probeRun;
-    const probeEnd = performance.now();
-    const signinRss = signinWatch.stop();
-    // A probe sent as sign-in load starts, or while its last hashes finish, counts for neither.
-    const settleMs = 500;
-    const during = probed.samples.filter((sample) =>
-      signinRuns.some((run) => sample.sentAt >= run.start + settleMs && sample.sentAt <= run.end),
-    );
-    const idle = probed.samples.filter(
-      (sample) =>
-        sample.sentAt >= probeStart + settleMs &&
-        signinRuns.every((run) => sample.sentAt < run.start || sample.sentAt >= run.end + settleMs),
-    );
-    const idleLatency = summarizeLatencies(idle.map((sample) => sample.latencyMs));
-    const duringLatency = summarizeLatencies(during.map((sample) => sample.latencyMs));
-    // How long each kind of window lasted, for the probe's rate in it.
-    const duringS =
-      signinRuns.reduce((sum, run) => sum + (run.end - run.start - settleMs), 0) / 1000;
-    const idleS =
-      (probeEnd - probeStart - settleMs) / 1000 -
-      duringS -
-      (signinRuns.length * 2 * settleMs) / 1000;
+      const probeStart = performance.now();
+      const rssWatch = watchPeakRss(app.pid);
+      const runs: { start: number; end: number; result: LoadResult }[] = [];
+      for (const windowIndex of [1, 3]) {
+        await sleep(probeStart + windowIndex * window * 1000 - performance.now());
+        const start = performance.now();
+        const result = await runLoad({
+          url: `${app.url}/api/signin`,
+          method: 'POST',
+          headers: { Origin: origin, 'Content-Type': 'application/json' },
+          body: JSON.stringify(credentials),
+          connections: plan.signinConnections,
+          durationS: window,
+        });
+        runs.push({ start, end: performance.now(), result });
+      }
+      const probeResult = await probeRun;
+      const probeEnd = performance.now();
+      // A probe sent as sign-in load starts, or while its last hashes finish, counts for neither.
+      const settleMs = 500;
+      const during = probeResult.samples.filter((sample) =>
+        runs.some((run) => sample.sentAt >= run.start + settleMs && sample.sentAt <= run.end),
+      );
+      const idle = probeResult.samples.filter(
+        (sample) =>
+          sample.sentAt >= probeStart + settleMs &&
+          runs.every((run) => sample.sentAt < run.start || sample.sentAt >= run.end + settleMs),
+      );
+      // How long each kind of window lasted, for the probe's rate in it.
+      const duringS = runs.reduce((sum, run) => sum + (run.end - run.start - settleMs), 0) / 1000;
+      const idleS =
+        (probeEnd - probeStart - settleMs) / 1000 - duringS - (runs.length * 2 * settleMs) / 1000;
+      const latencyOf = (samples: Sample[]) =>
+        summarizeLatencies(samples.map((sample) => sample.latencyMs));
+      return {
+        signinRuns: runs,
+        signinRss: rssWatch.stop(),
+        failed: probeResult.failed,
+        idle: { rps: idle.length / idleS, ...latencyOf(idle) },
+        during: { rps: during.length / duringS, ...latencyOf(during) },
+      };
+    };
+    const appProbe = await probeThroughSignins(app);
+    const control = await probeThroughSignins(baseline);
+    const { signinRuns, signinRss } = appProbe;
+    const idleLatency = appProbe.idle;
+    const duringLatency = appProbe.during;
     const signin = {
       rps:
         signinRuns.reduce((sum, run) => sum + run.result.ok, 0) /
@@ -188,12 +206,14 @@ export async function benchDialect(
       failed: signinRuns.reduce((sum, run) => sum + run.result.failed, 0),
     };
     log(
-      `${dialect}: sign-in ${fmt(signin.rps)} rps, p99 ${fmt(signin.p99Ms)} ms; /api/me p99 ${fmt(idleLatency.p99Ms)} ms idle, ${fmt(duringLatency.p99Ms)} ms during`,
+      `${dialect}: sign-in ${fmt(signin.rps)} rps, p99 ${fmt(signin.p99Ms)} ms; /api/me p99 ${fmt(idleLatency.p99Ms)} ms idle, ${fmt(duringLatency.p99Ms)} ms during; control: the baseline's ${fmt(control.idle.p99Ms)} idle, ${fmt(control.during.p99Ms)} during`,
     );
 
     const failures =
       [...appRuns, ...baselineRuns].reduce((sum, run) => sum + run.result.failed, 0) +
-      probed.failed +
+      appProbe.failed +
+      control.failed +
+      control.signinRuns.reduce((sum, run) => sum + run.result.failed, 0) +
       signin.failed;
     if (failures > 0) throw new Error(`${dialect}: ${failures} requests failed or were not 2xx`);
 
@@ -221,9 +241,11 @@ export async function benchDialect(
       createRow({
         dialect,
         scenario: 'me-idle',
-        rps: idle.length / idleS,
+        rps: idleLatency.rps,
         p50Ms: idleLatency.p50Ms,
         p99Ms: idleLatency.p99Ms,
+        baselineP50Ms: control.idle.p50Ms,
+        baselineP99Ms: control.idle.p99Ms,
       }),
       createRow({
         dialect,
@@ -236,11 +258,13 @@ export async function benchDialect(
       createRow({
         dialect,
         scenario: 'me-during-signin',
-        rps: during.length / duringS,
+        rps: duringLatency.rps,
         ratio: duringLatency.p99Ms / idleLatency.p99Ms,
         ratioOf: 'p99Ms / p99Ms of me-idle',
         p50Ms: duringLatency.p50Ms,
         p99Ms: duringLatency.p99Ms,
+        baselineP50Ms: control.during.p50Ms,
+        baselineP99Ms: control.during.p99Ms,
       }),
       createRow({
         dialect,

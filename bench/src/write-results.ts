@@ -54,13 +54,17 @@ export function renderTables(rows: ResultRow[], dialects: Dialect[]): string {
     '',
     `### POST /api/signin (Argon2id), and GET /api/me beside it`,
     '',
-    `| dialect | sign-in rps | sign-in p50 / p99 ms | /api/me p99 idle ms | /api/me p99 during sign-in ms | during ÷ idle (goal ≤ ${goals.p99DuringSignin}) |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| dialect | sign-in rps | sign-in p50 / p99 ms | /api/me p99 idle ms | /api/me p99 during sign-in ms | during ÷ idle (goal ≤ ${goals.p99DuringSignin}) | control: the baseline's p99 idle / during ms, during ÷ idle |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...dialects.map((d) => {
       const signin = rowOf(rows, d, 'signin');
       const idle = rowOf(rows, d, 'me-idle');
       const during = rowOf(rows, d, 'me-during-signin');
-      return `| ${d} | ${num(signin.rps, 'rps')} | ${num(signin.p50Ms, 'ms')} / ${num(signin.p99Ms, 'ms')} | ${num(idle.p99Ms, 'ms')} | ${num(during.p99Ms, 'ms')} | ${num(during.ratio, 'ratio')} ${verdict((during.ratio ?? Number.POSITIVE_INFINITY) <= goals.p99DuringSignin)} |`;
+      const control =
+        during.baselineP99Ms === null || idle.baselineP99Ms === null
+          ? null
+          : during.baselineP99Ms / idle.baselineP99Ms;
+      return `| ${d} | ${num(signin.rps, 'rps')} | ${num(signin.p50Ms, 'ms')} / ${num(signin.p99Ms, 'ms')} | ${num(idle.p99Ms, 'ms')} | ${num(during.p99Ms, 'ms')} | ${num(during.ratio, 'ratio')} ${verdict((during.ratio ?? Number.POSITIVE_INFINITY) <= goals.p99DuringSignin)} | ${num(idle.baselineP99Ms, 'ms')} / ${num(during.baselineP99Ms, 'ms')}, ${num(control, 'ratio')} |`;
     }),
     '',
     `### Start-up and memory`,
@@ -168,7 +172,7 @@ export function writeResults(rows: ResultRow[], plan: BenchPlan, run: RunInfo): 
     `- **Machine**: ${cpu}, ${run.cores} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${osType()} ${release()}, Node.js ${process.version}. Databases: ${dialects.map((d) => run.serverVersions[d]).join('; ')}, on the same machine. The cores are shared with other work: the 1-minute load average was ${run.loadBefore.toFixed(1)} at the start and ${run.loadAfter.toFixed(1)} at the end. Absolute figures move with that; the ratios compare runs taken side by side, which is why they, not the absolute figures, carry the goals.`,
     `- **Servers**: each app is started as \`node --import tsx src/main.ts\` (its \`pnpm start\`), and its baseline the same way (\`bench/src/baseline/<dialect>.ts\`: a bare \`@hono/node-server\` route that reads the cookie and runs the session-join-user query on the raw driver, with the same pool size). Both serve one database made for the run and dropped after it; the user and its session are signed up through the app.`,
     `- **GET /api/me**: autocannon with ${plan.meConnections} connections, one warm-up of ${plan.warmupS} s per server, then ${plan.meRuns} runs of ${plan.meDurationS} s per server in the order app, baseline, baseline, app, ...; the best run of each counts (rps, and the p50 / p99 of that run), since the machine's other work only ever slows a run. Every run's rps, in order: ${dialects.map((d) => `${d} ${(run.meRuns[d] ?? []).map((r) => `${r.server === 'app' ? 'A' : 'B'} ${Math.round(r.rps)}`).join(', ')}`).join('; ')} (A app, B baseline). Latencies are taken per response with sub-millisecond precision. CPU µs per request is the server process's CPU time (user + system, /proc) over the 2xx answers of that run.`,
-    `- **Sign-in**: a probe asks GET /api/me at a fixed ${plan.probeRate} requests/s over ${plan.probeConnections} connections through four windows of ${plan.signinWindowS} s: idle, sign-in load, idle, sign-in load. The load is ${plan.signinConnections} connections signing in as the user (every answer 200, each a new session). The idle and the during p99 come from the same run, interleaved, so the machine's other work weighs on both alike; probes sent in the first 500 ms of a load window, or within 500 ms after it, count for neither.`,
+    `- **Sign-in**: a probe asks GET /api/me at a fixed ${plan.probeRate} requests/s over ${plan.probeConnections} connections through four windows of ${plan.signinWindowS} s: idle, sign-in load, idle, sign-in load. The load is ${plan.signinConnections} connections signing in as the user (every answer 200, each a new session). The idle and the during p99 come from the same run, interleaved, so the machine's other work weighs on both alike; probes sent in the first 500 ms of a load window, or within 500 ms after it, count for neither. Then four more windows alike, the sign-in load still on the app, with the probe on the baseline: a control, a process that hashes nothing and shares nothing with the app but the machine. Where its p99 rises as much as the app's, the rise is the machine's (on 2 cores the load generator, the database and the hashing thread share them), not the app's event loop.`,
     `- **Start-up**: from spawning the process to the first 200 of GET /api/me, schema current, the fastest of ${plan.starts} starts (app and baseline alternate). Idle RSS is read 1 s after the last start; peak RSS is the kernel's high-water mark of the app's process after every load (VmHWM), the per-load peaks are sampled every 100 ms.`,
     '- Every row of [results.json](results.json) has the same keys; `ratio` says what it divides in `ratioOf`.',
     '',
