@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** The error codes of the HTTP contract (shared/API.md), with their status. */
+/** The error codes of the HTTP contract (docs/API.md), with their status. */
 const statusOf = {
   invalid_input: 400,
   invalid_json: 400,

@@ -23,7 +23,7 @@ function fail(failure: Failure): never {
 }
 
 /**
- * The JSON API of shared/API.md, mounted under `/api` behind the origin check
+ * The JSON API of docs/API.md, mounted under `/api` behind the origin check
  * and the session middleware.
  */
 export function authRoutes({ service, addressOf }: AuthRoutesOptions) {

@@ -41,7 +41,7 @@ export interface Caller {
 }
 
 /**
- * Every flow of shared/API.md, once, for the JSON API and the HTML pages
+ * Every flow of docs/API.md, once, for the JSON API and the HTML pages
  * alike. Inputs arrive validated (credentials.ts); expected failures come back
  * as values; cookies come back for the route to set.
  */

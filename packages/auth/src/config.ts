@@ -11,7 +11,7 @@ const origin = z
     return url.pathname === '/' && !url.search && !url.hash && !value.endsWith('/');
   }, 'expected scheme://host[:port], with no path or trailing slash');
 
-/** The variables of shared/API.md that every app reads. */
+/** The variables of docs/API.md that every app reads. */
 const commonSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),

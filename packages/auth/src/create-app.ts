@@ -32,7 +32,7 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
 }
 
 /**
- * The whole HTTP surface of shared/API.md over any dialect, the JSON API and
+ * The whole HTTP surface of docs/API.md over any dialect, the JSON API and
  * the pages: give it the Kysely and the Lucia that share one pool.
  *
  * @example

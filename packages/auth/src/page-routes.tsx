@@ -46,7 +46,7 @@ function explain(c: Context, failure: Failure): { status: ContentfulStatusCode; 
 }
 
 /**
- * The flows of shared/API.md as HTML pages with plain forms (no script):
+ * The flows of docs/API.md as HTML pages with plain forms (no script):
  * `/`, `/signup`, `/signin`, `/account`. Every post goes through the same
  * origin check, schemas, service and cookies as the JSON API, then
  * redirects (303) to a page that confirms it; a refused form is shown again

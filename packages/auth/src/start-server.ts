@@ -12,7 +12,7 @@ import { createLogger } from './create-logger.ts';
 import { runHousekeeping } from './housekeeping.ts';
 
 export interface StartServerOptions<Extra extends z.ZodRawShape> {
-  /** The app's own variables, beside the common ones of shared/API.md. */
+  /** The app's own variables, beside the common ones of docs/API.md. */
   env: Extra;
   /** Names the database for start-up errors, never with its password. */
   describeDatabase(config: Config<Extra>): string;

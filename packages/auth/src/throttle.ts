@@ -19,7 +19,7 @@ const usernameLockMaxMs = 15 * minute;
 const usernameMemoryMs = 24 * 60 * minute;
 
 /**
- * The throttling rules of shared/API.md, kept in the database so that every
+ * The throttling rules of docs/API.md, kept in the database so that every
  * app process on it counts the same attempts. Each check answers the seconds
  * to wait (0: go ahead); times come from the app's clock (`now`, in ms).
  * Written by hand: rate-limit libraries count requests, not failed sign-ins

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from './dialect.ts';
 import { renderComposeFile } from './render-compose-file.ts';
@@ -16,10 +16,16 @@ export interface ForkAppOptions {
 /**
  * Root files that `turbo prune` leaves behind though the fork needs them: the
  * base tsconfig every package extends, Biome's configuration, the Node.js
- * version. pnpm-workspace.yaml is copied over prune's rewrite of it, which
+ * version, the threat model its README links. pnpm-workspace.yaml is copied over prune's rewrite of it, which
  * has the same content but drops the comments that explain `allowBuilds`.
  */
-const rootFiles = ['tsconfig.base.json', 'biome.json', '.nvmrc', 'pnpm-workspace.yaml'];
+const rootFiles = [
+  'tsconfig.base.json',
+  'biome.json',
+  '.nvmrc',
+  'pnpm-workspace.yaml',
+  'SECURITY.md',
+];
 
 /**
  * Cuts `apps/<dialect>` and the workspace packages it uses out of the
@@ -40,6 +46,8 @@ export function forkApp({ dialect, target, root }: ForkAppOptions): void {
   run(join(root, 'node_modules/.bin/turbo'), ['prune', app, '--out-dir', target], root);
 
   for (const file of rootFiles) copyFileSync(join(root, file), join(target, file));
+  // The README links the contract, the threat model and pictures of the pages.
+  cpSync(join(root, 'docs'), join(target, 'docs'), { recursive: true });
 
   const manifestPath = join(target, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
@@ -64,7 +72,11 @@ export function forkApp({ dialect, target, root }: ForkAppOptions): void {
   );
   if (compose) writeFileSync(join(target, 'docker-compose.yml'), compose);
 
-  const added = ['root files and scripts', 'README', ...(compose ? ['docker-compose.yml'] : [])];
+  const added = [
+    'root files and scripts',
+    'README, docs/ and SECURITY.md',
+    ...(compose ? ['docker-compose.yml'] : []),
+  ];
   commitFork({
     target,
     root,

@@ -110,6 +110,13 @@ function workspaceFolder(file: string): string {
   return file.split('/').slice(0, 2).join('/');
 }
 
+/** The targets of a Markdown text's relative links and pictures, without `#anchors`. */
+function localLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((match) => (match[1] as string).split('#')[0] as string)
+    .filter((link) => link !== '' && !/^[a-z]+:/i.test(link));
+}
+
 function gitFiles(target: string): Promise<string[]> {
   return succeed('git', ['ls-files'], target).then(({ stdout }) => stdout.trim().split('\n'));
 }
@@ -208,6 +215,12 @@ describe.each(dialects)('pnpm fork %s', (dialect) => {
     const appReadme = readFileSync(join(target, `apps/${dialect}/README.md`), 'utf8');
     expect(appReadme).toContain('## What it wires, and why');
     expect(appReadme).not.toMatch(/<!--|pnpm fork/);
+    // Every relative link and picture of both READMEs is in the fork.
+    const missing = [
+      ...localLinks(readme).map((link) => join(target, link)),
+      ...localLinks(appReadme).map((link) => join(target, `apps/${dialect}`, link)),
+    ].filter((path) => !existsSync(path));
+    expect(missing).toEqual([]);
 
     const compose = join(target, 'docker-compose.yml');
     if (dialect === 'sqlite') {

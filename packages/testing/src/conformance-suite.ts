@@ -23,7 +23,7 @@ import { describeSignUp } from './suite/sign-up.ts';
 import { describeThrottling } from './suite/throttling.ts';
 
 /**
- * The one suite every app runs: shared/API.md checked through the app's own
+ * The one suite every app runs: docs/API.md checked through the app's own
  * `openDatabase` on a real database of its dialect, a fresh one per test file.
  *
  * @example
