@@ -68,17 +68,18 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
   async function checkPassword(username: string, password: string, address: string) {
     const now = Date.now();
     const throttledName = usernamePattern.test(username) ? username : null;
-    const wait = await throttle.signInWait(address, throttledName, now);
+    // Counted as a failure from here on (the attempts of a burst see each
+    // other); a right password takes it back.
+    const { wait, attempt } = await throttle.beginSignIn(address, throttledName, now);
     if (wait > 0) return { ok: false as const, wait };
     const account = await findPasswordAccount(db, username);
     const hashed = account?.hashedPassword ?? null;
     // Verified whether or not the account exists: the same cost and answer.
     const valid = await verifyPassword(hashed, password);
     if (!account || !valid) {
-      await throttle.recordSignInFailure(address, throttledName, now);
       return { ok: false as const, wait: 0, userId: account?.user.id ?? null };
     }
-    await throttle.recordSignInSuccess(username);
+    await throttle.signInSucceeded(attempt, username);
     if (hashed && needsRehash(hashed)) {
       await setPassword(db, account.user.id, await passwords.hash(password));
     }
@@ -92,14 +93,17 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       previous: Session | null,
     ): Promise<{ ok: true; user: PublicUser; cookie: Cookie } | Failure> {
       const now = Date.now();
-      const wait = await throttle.signUpWait(address, now);
+      // Counted as an account from here on, until the username proves taken.
+      const { wait, attempt } = await throttle.beginSignUp(address, now);
       if (wait > 0) return throttled('signup_throttled', address, wait);
       const user = await createAccount(db, {
         username: input.username,
         hashedPassword: await passwords.hash(input.password),
       });
-      if (!user) return { ok: false, reason: 'username_taken' };
-      await throttle.recordSignUp(address, now);
+      if (!user) {
+        await throttle.signUpFailed(attempt);
+        return { ok: false, reason: 'username_taken' };
+      }
       audit.info({ event: 'signup', userId: user.id, clientAddress: address }, 'account created');
       return { ok: true, user, cookie: await startSession(user.id, previous) };
     },

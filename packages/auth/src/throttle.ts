@@ -35,99 +35,161 @@ export class Throttle {
     this.#limits = limits;
   }
 
-  /** Seconds before `address` may try to sign in as `username` (null: not a possible username). */
-  async signInWait(address: string, username: string | null, now: number): Promise<number> {
-    const byAddress = await this.#eventWait(
-      'signin_failure',
+  /**
+   * Lets a sign-in attempt through, or answers the seconds to wait. An attempt
+   * let through is counted as a failure at once, for its address and its
+   * username (null: not a possible username), so that attempts running at the
+   * same time (in this process or another) see it: reading the counts, then
+   * hashing, then counting would let a whole burst through before its first
+   * failure was counted. `signInSucceeded` takes a right password's count back.
+   */
+  async beginSignIn(
+    address: string,
+    username: string | null,
+    now: number,
+  ): Promise<{ wait: number; attempt: ThrottleEvent }> {
+    const reserved = {
+      kind: 'signin_failure',
       address,
+      at: now,
+      attempt: crypto.randomUUID(),
+    } as const;
+    await this.#addEvent(reserved);
+    const byAddress = await this.#eventWait(
+      reserved,
       this.#limits.signinPerAddress,
       signinWindowMs,
-      now,
     );
-    return Math.max(byAddress, username ? await this.#usernameWait(username, now) : 0);
+    if (byAddress > 0) {
+      await this.#removeEvent(reserved);
+      return { wait: byAddress, attempt: reserved };
+    }
+    const byUsername = username ? await this.#countUsernameFailure(username, now) : 0;
+    if (byUsername > 0) await this.#removeEvent(reserved);
+    return { wait: byUsername, attempt: reserved };
   }
 
-  async recordSignInFailure(address: string, username: string | null, now: number): Promise<void> {
-    await this.#db
-      .insertInto('throttle_event')
-      .values({ kind: 'signin_failure', client_address: address, at_ms: now })
-      .execute();
-    if (username) await this.#countUsernameFailure(username, now);
-  }
-
-  /** A successful sign-in: the username's consecutive failures start again from 0. */
-  async recordSignInSuccess(username: string): Promise<void> {
+  /**
+   * The attempt had the right password: it was no failure, and the
+   * username's consecutive failures start again from 0.
+   */
+  async signInSucceeded(attempt: ThrottleEvent, username: string): Promise<void> {
+    await this.#removeEvent(attempt);
     await this.#db.deleteFrom('username_throttle').where('username', '=', username).execute();
   }
 
-  /** Seconds before `address` may create another account. */
-  signUpWait(address: string, now: number): Promise<number> {
-    return this.#eventWait('signup', address, this.#limits.signupPerAddress, signupWindowMs, now);
+  /**
+   * Lets a sign-up through, or answers the seconds to wait; one let through
+   * counts as an account at once (see `beginSignIn`), until `signUpFailed`.
+   */
+  async beginSignUp(
+    address: string,
+    now: number,
+  ): Promise<{ wait: number; attempt: ThrottleEvent }> {
+    const reserved = { kind: 'signup', address, at: now, attempt: crypto.randomUUID() } as const;
+    await this.#addEvent(reserved);
+    const wait = await this.#eventWait(reserved, this.#limits.signupPerAddress, signupWindowMs);
+    if (wait > 0) await this.#removeEvent(reserved);
+    return { wait, attempt: reserved };
   }
 
-  async recordSignUp(address: string, now: number): Promise<void> {
+  /** The sign-up made no account (the username was taken). */
+  signUpFailed(attempt: ThrottleEvent): Promise<void> {
+    return this.#removeEvent(attempt);
+  }
+
+  async #addEvent({ kind, address, at, attempt }: ThrottleEvent): Promise<void> {
     await this.#db
       .insertInto('throttle_event')
-      .values({ kind: 'signup', client_address: address, at_ms: now })
+      .values({ kind, client_address: address, at_ms: at, attempt_id: attempt })
       .execute();
   }
 
-  /** Until the `limit`-th newest event in the window leaves it, fewer than `limit` remain. */
-  async #eventWait(
-    kind: 'signin_failure' | 'signup',
-    address: string,
-    limit: number,
-    windowMs: number,
-    now: number,
-  ): Promise<number> {
+  async #removeEvent({ kind, address, at, attempt }: ThrottleEvent): Promise<void> {
+    await this.#db
+      .deleteFrom('throttle_event')
+      .where('kind', '=', kind)
+      .where('client_address', '=', address)
+      .where('at_ms', '=', at)
+      .where('attempt_id', '=', attempt)
+      .execute();
+  }
+
+  /**
+   * With `event` counted, whether `limit` others are in the window: until the
+   * `limit`-th newest of them leaves it, the event may not happen.
+   */
+  async #eventWait(event: ThrottleEvent, limit: number, windowMs: number): Promise<number> {
     const newest = await this.#db
       .selectFrom('throttle_event')
       .select('at_ms')
-      .where('kind', '=', kind)
-      .where('client_address', '=', address)
-      .where('at_ms', '>', now - windowMs)
+      .where('kind', '=', event.kind)
+      .where('client_address', '=', event.address)
+      .where('at_ms', '>', event.at - windowMs)
       .orderBy('at_ms', 'desc')
-      .limit(limit)
+      .limit(limit + 1)
       .execute();
-    const limiting = newest[limit - 1];
+    const limiting = newest[limit];
     if (!limiting) return 0;
-    return Math.ceil((Number(limiting.at_ms) + windowMs - now) / 1000);
+    return Math.ceil((Number(limiting.at_ms) + windowMs - event.at) / 1000);
   }
 
-  async #usernameWait(username: string, now: number): Promise<number> {
-    const row = await this.#db
-      .selectFrom('username_throttle')
-      .select(['failures', 'last_failure_ms'])
-      .where('username', '=', username)
-      .executeTakeFirst();
-    if (!row || row.failures < usernameFailuresAllowed) return 0;
-    const lockMs = Math.min(
-      2 ** (row.failures - usernameFailuresAllowed) * 1000,
-      usernameLockMaxMs,
-    );
-    const until = Number(row.last_failure_ms) + lockMs;
-    return until > now ? Math.ceil((until - now) / 1000) : 0;
-  }
-
-  // Update, else insert, else (another process inserted first) update: the
-  // same on every dialect, where an upsert is spelled three ways.
-  async #countUsernameFailure(username: string, now: number): Promise<void> {
-    const updated = await this.#db
-      .updateTable('username_throttle')
-      .set((eb) => ({ failures: eb('failures', '+', 1), last_failure_ms: now }))
-      .where('username', '=', username)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return;
-    try {
-      await this.#db
-        .insertInto('username_throttle')
-        .values({ username, failures: 1, last_failure_ms: now })
-        .execute();
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      await this.#countUsernameFailure(username, now);
+  /**
+   * Counts a failure of `username` at `now`, unless the username is locked:
+   * then it answers the seconds to wait and counts nothing. The count is
+   * compared and set in one UPDATE, so that of attempts at the same time only
+   * those that find the username unlocked count, one after the other.
+   */
+  async #countUsernameFailure(username: string, now: number): Promise<number> {
+    // Each lost race means another attempt counted; after a few, this one
+    // waits like a locked one rather than retry without end.
+    for (let tries = 0; tries < 5; tries += 1) {
+      const row = await this.#db
+        .selectFrom('username_throttle')
+        .select(['failures', 'last_failure_ms'])
+        .where('username', '=', username)
+        .executeTakeFirst();
+      if (row) {
+        const wait = usernameLockWait(row.failures, Number(row.last_failure_ms), now);
+        if (wait > 0) return wait;
+        const updated = await this.#db
+          .updateTable('username_throttle')
+          .set({ failures: row.failures + 1, last_failure_ms: now })
+          .where('username', '=', username)
+          .where('failures', '=', row.failures)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) > 0) return 0;
+      } else {
+        try {
+          await this.#db
+            .insertInto('username_throttle')
+            .values({ username, failures: 1, last_failure_ms: now })
+            .execute();
+          return 0;
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
     }
+    return 1;
   }
+}
+
+/** A throttled event as an attempt counted it: what takes it back. */
+export interface ThrottleEvent {
+  kind: 'signin_failure' | 'signup';
+  address: string;
+  at: number;
+  /** A random id of the attempt that counted itself (a UUID). */
+  attempt: string;
+}
+
+/** After the n-th consecutive failure (n ≥ 5), 2^(n-5) seconds, at most 15 minutes. */
+function usernameLockWait(failures: number, lastFailureMs: number, now: number): number {
+  if (failures < usernameFailuresAllowed) return 0;
+  const lockMs = Math.min(2 ** (failures - usernameFailuresAllowed) * 1000, usernameLockMaxMs);
+  const until = lastFailureMs + lockMs;
+  return until > now ? Math.ceil((until - now) / 1000) : 0;
 }
 
 /** Deletes the throttle rows no rule looks at any more (housekeeping). */

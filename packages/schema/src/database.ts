@@ -54,6 +54,11 @@ export interface ThrottleEventTable {
   kind: 'signin_failure' | 'signup';
   client_address: string;
   at_ms: EpochMs;
+  /**
+   * Set by the attempt that counted itself in advance (a sign-in or sign-up
+   * let through), so that it can take back exactly its own row.
+   */
+  attempt_id: string | null;
 }
 
 /** Consecutive failed sign-ins of a username; a successful one deletes the row. */

@@ -134,6 +134,87 @@ export function describeThrottling(harness: Harness) {
       expect(passwords.hashes).toBe(hashes);
     });
 
+    // A check that reads the counts, then hashes, then writes would let every
+    // attempt of a burst pass before the first one is counted: each attempt
+    // counts as a failure from the moment it is let through.
+    it('counts attempts in flight: a burst from one address verifies at most RATE_LIMIT_SIGNIN_IP', async () => {
+      const { client, passwords } = await throttledApp();
+      const attacker = client();
+      const verifies = passwords.verifies;
+      const burst = await Promise.all(
+        Array.from({ length: 4 * limits.signinPerAddress }, () =>
+          attacker.post('/api/signin', { username: uniqueUsername(), password: 'nope' }),
+        ),
+      );
+      // Attempts that see each other may all be refused: never more let through.
+      const statuses = burst.map((response) => response.status);
+      expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+      const verified = passwords.verifies - verifies;
+      expect(verified).toBeLessThanOrEqual(limits.signinPerAddress);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(verified);
+      // What was refused was not counted: the address's failures are the verified ones.
+      const left = limits.signinPerAddress - verified;
+      for (let i = 0; i < left; i += 1) {
+        expect(
+          (await attacker.post('/api/signin', { username: uniqueUsername(), password: 'nope' }))
+            .status,
+        ).toBe(401);
+      }
+      expect(
+        (await attacker.post('/api/signin', { username: uniqueUsername(), password: 'nope' }))
+          .status,
+      ).toBe(429);
+    });
+
+    it('counts attempts in flight: a burst on one username from many addresses verifies one past the fifth failure', async () => {
+      const { client, passwords, username } = await throttledApp();
+      vi.useFakeTimers({ toFake: ['Date'] });
+      for (let i = 0; i < 4; i += 1) {
+        await client().post('/api/signin', { username, password: 'wrong guess' });
+      }
+      const verifies = passwords.verifies;
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          client().post('/api/signin', { username, password: 'another guess' }),
+        ),
+      );
+      expect(burst.map((response) => response.status).sort()).toEqual([
+        401,
+        ...Array<number>(9).fill(429),
+      ]);
+      expect(passwords.verifies - verifies).toBe(1);
+    });
+
+    it('counts sign-ups in flight: a burst from one address creates at most RATE_LIMIT_SIGNUP_IP accounts', async () => {
+      const { client, passwords, username } = await throttledApp();
+      const signer = client();
+      const hashes = passwords.hashes;
+      const burst = await Promise.all(
+        Array.from({ length: 4 * limits.signupPerAddress }, () =>
+          signer.post('/api/signup', { username: uniqueUsername(), password: goodPassword }),
+        ),
+      );
+      const statuses = burst.map((response) => response.status);
+      expect(statuses.every((status) => status === 201 || status === 429)).toBe(true);
+      const created = statuses.filter((status) => status === 201).length;
+      expect(created).toBeLessThanOrEqual(limits.signupPerAddress);
+      expect(passwords.hashes - hashes).toBe(created);
+      // A name already taken counts no account.
+      const taken = await signer.post('/api/signup', { username, password: goodPassword });
+      expect(taken.status).toBe(created < limits.signupPerAddress ? 409 : 429);
+      for (let i = created; i < limits.signupPerAddress; i += 1) {
+        const more = await signer.post('/api/signup', {
+          username: uniqueUsername(),
+          password: goodPassword,
+        });
+        expect(more.status).toBe(201);
+      }
+      await expectTooMany(
+        await signer.post('/api/signup', { username: uniqueUsername(), password: goodPassword }),
+        3600,
+      );
+    });
+
     it('shares its counts between two apps on one database', async () => {
       const first = await throttledApp();
       const second = await harness.open({ limits, database: first.database });
