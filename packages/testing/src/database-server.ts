@@ -32,6 +32,18 @@ const servers = {
     example: 'postgres://postgres@127.0.0.1:5432/postgres',
     async start(image: string) {
       const container = await new PostgreSqlContainer(image)
+        // A server that lives for one test run: PostgreSQL's non-durable
+        // settings spare the disk (no fsync, no full-page writes); a crash
+        // of the container loses nothing anyone keeps.
+        .withCommand([
+          'postgres',
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
+        ])
         .withLogConsumer(keepLog('postgres'))
         .start();
       return { url: container.getConnectionUri(), stop: () => container.stop().then(() => {}) };
