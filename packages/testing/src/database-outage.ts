@@ -40,7 +40,7 @@ function sqliteOutage(database: TestDatabase): DatabaseOutage {
     location: database.location,
     readsContinue: true,
     async begin() {
-      const script = fileURLToPath(new URL('./hold-sqlite-lock.ts', import.meta.url));
+      const script = fileURLToPath(new URL('./dialects/sqlite-lock.ts', import.meta.url));
       const child = spawn(process.execPath, [script, database.location], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });

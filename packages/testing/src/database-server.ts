@@ -1,9 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MySqlContainer } from '@testcontainers/mysql';
-import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import type { Dialect } from './dialect.ts';
+import { loadDialectSupport } from './dialects/dialect-support.ts';
 
 /** A database server for one test run: where it is, and how to stop it. */
 export interface DatabaseServer {
@@ -24,43 +23,6 @@ function keepLog(dialect: string) {
   };
 }
 
-const servers = {
-  postgres: {
-    variable: 'TEST_POSTGRES_URL',
-    imageVariable: 'TEST_POSTGRES_IMAGE',
-    image: 'postgres:17-alpine',
-    example: 'postgres://postgres@127.0.0.1:5432/postgres',
-    async start(image: string) {
-      const container = await new PostgreSqlContainer(image)
-        // A server that lives for one test run: PostgreSQL's non-durable
-        // settings spare the disk (no fsync, no full-page writes); a crash
-        // of the container loses nothing anyone keeps.
-        .withCommand([
-          'postgres',
-          '-c',
-          'fsync=off',
-          '-c',
-          'synchronous_commit=off',
-          '-c',
-          'full_page_writes=off',
-        ])
-        .withLogConsumer(keepLog('postgres'))
-        .start();
-      return { url: container.getConnectionUri(), stop: () => container.stop().then(() => {}) };
-    },
-  },
-  mysql: {
-    variable: 'TEST_MYSQL_URL',
-    imageVariable: 'TEST_MYSQL_IMAGE',
-    image: 'mysql:8.4',
-    example: 'mysql://root@127.0.0.1:3306/',
-    async start(image: string) {
-      const container = await new MySqlContainer(image).withLogConsumer(keepLog('mysql')).start();
-      return { url: container.getConnectionUri(true), stop: () => container.stop().then(() => {}) };
-    },
-  },
-} as const;
-
 /**
  * The server a run's tests use, started once per run (vitest `globalSetup`):
  * 1. `TEST_POSTGRES_URL` / `TEST_MYSQL_URL`, when set: that server;
@@ -69,15 +31,15 @@ const servers = {
  * 3. neither: an error that says how to get either. Tests never skip silently.
  */
 export async function startDatabaseServer(dialect: Dialect): Promise<DatabaseServer> {
-  if (dialect === 'sqlite') {
+  const { server } = await loadDialectSupport(dialect);
+  if (!server) {
     return { url: null, source: 'a file per test file', stop: async () => {} };
   }
-  const server = servers[dialect];
   const url = process.env[server.variable];
   if (url) return { url, source: server.variable, stop: async () => {} };
   const image = process.env[server.imageVariable] || server.image;
   try {
-    const started = await server.start(image);
+    const started = await server.start(image, keepLog(dialect));
     return { ...started, source: `Testcontainers (${image})` };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
