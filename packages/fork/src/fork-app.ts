@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from './dialect.ts';
+import { dropOtherDialects } from './drop-other-dialects.ts';
 import { renderComposeFile } from './render-compose-file.ts';
 import { renderReadme } from './render-readme.ts';
 
@@ -30,7 +31,8 @@ const rootFiles = [
 /**
  * Cuts `apps/<dialect>` and the workspace packages it uses out of the
  * monorepo into a project of its own: `turbo prune` (the packages and a
- * pruned lockfile), then what prune leaves undone: the root files above,
+ * pruned lockfile), then what prune leaves undone: the other dialects'
+ * parts of the shared packages taken out, the root files above,
  * root scripts for this app, the READMEs rendered for its dialect, a
  * docker-compose.yml with only its database, and a git repository with a
  * first commit. Installing is left to the fork's owner (`pnpm install`).
@@ -44,6 +46,11 @@ export function forkApp({ dialect, target, root }: ForkAppOptions): void {
     execFileSync(command, args, { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
 
   run(join(root, 'node_modules/.bin/turbo'), ['prune', app, '--out-dir', target], root);
+  dropOtherDialects(target, dialect);
+  // The pruned lockfile, without those packages. Only removals: pnpm
+  // resolves nothing new, and what it checks comes from its local cache
+  // when there (the network only when not).
+  run('pnpm', ['install', '--lockfile-only', '--prefer-offline'], target);
 
   for (const file of rootFiles) copyFileSync(join(root, file), join(target, file));
   // The README links the contract, the threat model and pictures of the pages.
@@ -73,6 +80,7 @@ export function forkApp({ dialect, target, root }: ForkAppOptions): void {
   if (compose) writeFileSync(join(target, 'docker-compose.yml'), compose);
 
   const added = [
+    "the other dialects' migrations, test modules and packages taken out",
     'root files and scripts',
     'README, docs/ and SECURITY.md',
     ...(compose ? ['docker-compose.yml'] : []),

@@ -242,6 +242,20 @@ describe.each(dialects)('pnpm fork %s', (dialect) => {
     );
     expect(packages.filter((key) => !monorepo.has(key))).toEqual([]);
     expect(existsSync(join(target, `apps/${dialect}/node_modules/.bin/vitest`))).toBe(true);
+    // Only its own dialect's driver and Testcontainers module, and none of
+    // the other dialects' migrations or test modules.
+    const names = new Set(packages.map((key) => key.replace(/^(@?[^@]+)@.*$/, '$1')));
+    const ownPackages: Record<Dialect, string[]> = {
+      postgres: ['pg', '@testcontainers/postgresql'],
+      mysql: ['mysql2', '@testcontainers/mysql'],
+      sqlite: ['better-sqlite3'],
+    };
+    for (const other of others) {
+      for (const name of ownPackages[other]) expect(names).not.toContain(name);
+      expect(existsSync(join(target, 'packages/schema/src', other))).toBe(false);
+      expect(existsSync(join(target, 'packages/testing/src/dialects', `${other}.ts`))).toBe(false);
+    }
+    for (const name of ownPackages[dialect]) expect(names).toContain(name);
   });
 
   it('passes its own tests', async () => {
