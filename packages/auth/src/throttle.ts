@@ -1,4 +1,5 @@
 import type { Database } from '@repo/schema/database';
+import ipaddr from 'ipaddr.js';
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from './is-unique-violation.ts';
 
@@ -50,7 +51,7 @@ export class Throttle {
   ): Promise<{ wait: number; attempt: ThrottleEvent }> {
     const reserved = {
       kind: 'signin_failure',
-      address,
+      address: countedAddress(address),
       at: now,
       attempt: crypto.randomUUID(),
     } as const;
@@ -86,7 +87,12 @@ export class Throttle {
     address: string,
     now: number,
   ): Promise<{ wait: number; attempt: ThrottleEvent }> {
-    const reserved = { kind: 'signup', address, at: now, attempt: crypto.randomUUID() } as const;
+    const reserved = {
+      kind: 'signup',
+      address: countedAddress(address),
+      at: now,
+      attempt: crypto.randomUUID(),
+    } as const;
     await this.#addEvent(reserved);
     const wait = await this.#eventWait(reserved, this.#limits.signupPerAddress, signupWindowMs);
     if (wait > 0) await this.#removeEvent(reserved);
@@ -182,6 +188,20 @@ export interface ThrottleEvent {
   at: number;
   /** A random id of the attempt that counted itself (a UUID). */
   attempt: string;
+}
+
+/**
+ * The address the per-address rules count: an IPv4 address as it is, also
+ * when a dual-stack socket reports it IPv4-mapped (`::ffff:203.0.113.5`); an
+ * IPv6 address by its /64, the smallest block a subscriber is given, since
+ * one client with a /64 has 2^64 addresses to rotate through. Anything that
+ * is no IP address (no socket: `unknown`) counts as it is.
+ */
+export function countedAddress(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const ip = ipaddr.process(address);
+  if (ip.kind() === 'ipv4') return ip.toString();
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/64`).toString()}/64`;
 }
 
 /** After the n-th consecutive failure (n ≥ 5), 2^(n-5) seconds, at most 15 minutes. */

@@ -215,6 +215,31 @@ export function describeThrottling(harness: Harness) {
       );
     });
 
+    it('counts an IPv6 client by its /64, and an IPv4-mapped address as its IPv4 address', async () => {
+      const { app, origin, username } = await throttledApp();
+      const from = (address: string) => new TestClient(app, origin, address);
+      const fail = (address: string) =>
+        from(address).post('/api/signin', { username: uniqueUsername(), password: 'nope' });
+      for (let i = 1; i <= limits.signinPerAddress; i += 1) {
+        expect((await fail(`2001:db8:1:2::${i}`)).status).toBe(401);
+      }
+      const rightPassword = { username, password: goodPassword };
+      // Another address of the same /64: the same client.
+      await expectTooMany(
+        await from('2001:db8:1:2:ffff::9').post('/api/signin', rightPassword),
+        600,
+      );
+      // The next /64 is someone else.
+      expect((await from('2001:db8:1:3::1').post('/api/signin', rightPassword)).status).toBe(200);
+
+      // A dual-stack socket reports an IPv4 client as ::ffff:a.b.c.d.
+      const v4 = uniqueAddress();
+      for (let i = 0; i < limits.signinPerAddress; i += 1) {
+        expect((await fail(`::ffff:${v4}`)).status).toBe(401);
+      }
+      await expectTooMany(await from(v4).post('/api/signin', rightPassword), 600);
+    });
+
     it('shares its counts between two apps on one database', async () => {
       const first = await throttledApp();
       const second = await harness.open({ limits, database: first.database });
