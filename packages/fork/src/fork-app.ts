@@ -5,6 +5,7 @@ import type { Dialect } from './dialect.ts';
 import { dropOtherDialects } from './drop-other-dialects.ts';
 import { renderComposeFile } from './render-compose-file.ts';
 import { renderReadme } from './render-readme.ts';
+import { trimWorkspaceFile } from './trim-workspace-file.ts';
 
 export interface ForkAppOptions {
   dialect: Dialect;
@@ -47,12 +48,13 @@ export function forkApp({ dialect, target, root }: ForkAppOptions): void {
 
   run(join(root, 'node_modules/.bin/turbo'), ['prune', app, '--out-dir', target], root);
   dropOtherDialects(target, dialect);
-  // The pruned lockfile, without those packages. Only removals: pnpm
-  // resolves nothing new, and what it checks comes from its local cache
-  // when there (the network only when not).
-  run('pnpm', ['install', '--lockfile-only', '--prefer-offline'], target);
-
   for (const file of rootFiles) copyFileSync(join(root, file), join(target, file));
+  const workspaceFile = join(target, 'pnpm-workspace.yaml');
+  writeFileSync(workspaceFile, trimWorkspaceFile(readFileSync(workspaceFile, 'utf8'), target));
+  // The pruned lockfile, without the packages taken out. Only removals:
+  // pnpm resolves nothing new, and what it checks comes from its local
+  // cache when there (the network only when not).
+  run('pnpm', ['install', '--lockfile-only', '--prefer-offline'], target);
   // The README links the contract, the threat model and pictures of the pages.
   cpSync(join(root, 'docs'), join(target, 'docs'), { recursive: true });
 

@@ -256,6 +256,14 @@ describe.each(dialects)('pnpm fork %s', (dialect) => {
       expect(existsSync(join(target, 'packages/testing/src/dialects', `${other}.ts`))).toBe(false);
     }
     for (const name of ownPackages[dialect]) expect(names).toContain(name);
+    // Nor does its workspace file name them, or the monorepo's bench.
+    const workspace = parse(readFileSync(join(target, 'pnpm-workspace.yaml'), 'utf8'));
+    expect(workspace.packages).not.toContain('bench');
+    const catalog = Object.keys(workspace.catalog);
+    for (const other of others) {
+      for (const name of ownPackages[other]) expect(catalog).not.toContain(name);
+    }
+    for (const name of ownPackages[dialect]) expect(catalog).toContain(name);
   });
 
   it('passes its own tests', async () => {
