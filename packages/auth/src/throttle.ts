@@ -49,25 +49,17 @@ export class Throttle {
     username: string | null,
     now: number,
   ): Promise<{ wait: number; attempt: ThrottleEvent }> {
-    const reserved = {
-      kind: 'signin_failure',
-      address: countedAddress(address),
-      at: now,
-      attempt: crypto.randomUUID(),
-    } as const;
-    await this.#addEvent(reserved);
-    const byAddress = await this.#eventWait(
-      reserved,
+    const byAddress = await this.#reserveEvent(
+      'signin_failure',
+      address,
+      now,
       this.#limits.signinPerAddress,
       signinWindowMs,
     );
-    if (byAddress > 0) {
-      await this.#removeEvent(reserved);
-      return { wait: byAddress, attempt: reserved };
-    }
-    const byUsername = username ? await this.#countUsernameFailure(username, now) : 0;
-    if (byUsername > 0) await this.#removeEvent(reserved);
-    return { wait: byUsername, attempt: reserved };
+    if (byAddress.wait > 0 || !username) return byAddress;
+    const wait = await this.#countUsernameFailure(username, now);
+    if (wait > 0) await this.#removeEvent(byAddress.attempt);
+    return { wait, attempt: byAddress.attempt };
   }
 
   /**
@@ -87,16 +79,13 @@ export class Throttle {
     address: string,
     now: number,
   ): Promise<{ wait: number; attempt: ThrottleEvent }> {
-    const reserved = {
-      kind: 'signup',
-      address: countedAddress(address),
-      at: now,
-      attempt: crypto.randomUUID(),
-    } as const;
-    await this.#addEvent(reserved);
-    const wait = await this.#eventWait(reserved, this.#limits.signupPerAddress, signupWindowMs);
-    if (wait > 0) await this.#removeEvent(reserved);
-    return { wait, attempt: reserved };
+    return this.#reserveEvent(
+      'signup',
+      address,
+      now,
+      this.#limits.signupPerAddress,
+      signupWindowMs,
+    );
   }
 
   /** The sign-up made no account (the username was taken). */
@@ -104,11 +93,31 @@ export class Throttle {
     return this.#removeEvent(attempt);
   }
 
-  async #addEvent({ kind, address, at, attempt }: ThrottleEvent): Promise<void> {
+  /**
+   * Counts an event of `address` at `now` at once, then answers the seconds
+   * to wait if `limit` others are in the window (and takes it back): the
+   * event reserved, or refused.
+   */
+  async #reserveEvent(
+    kind: ThrottleEvent['kind'],
+    address: string,
+    now: number,
+    limit: number,
+    windowMs: number,
+  ): Promise<{ wait: number; attempt: ThrottleEvent }> {
+    const event: ThrottleEvent = {
+      kind,
+      address: countedAddress(address),
+      at: now,
+      attempt: crypto.randomUUID(),
+    };
     await this.#db
       .insertInto('throttle_event')
-      .values({ kind, client_address: address, at_ms: at, attempt_id: attempt })
+      .values({ kind, client_address: event.address, at_ms: now, attempt_id: event.attempt })
       .execute();
+    const wait = await this.#eventWait(event, limit, windowMs);
+    if (wait > 0) await this.#removeEvent(event);
+    return { wait, attempt: event };
   }
 
   async #removeEvent({ kind, address, at, attempt }: ThrottleEvent): Promise<void> {
