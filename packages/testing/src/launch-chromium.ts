@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
-
-/** Debian's Chromium (`apt-get install chromium`): the tests never download a browser. */
-export const chromiumPath = '/usr/bin/chromium';
+import { findChromium } from './find-chromium.ts';
 
 // Root needs --no-sandbox; the others keep Chromium from calling Google's
 // services, which a closed network answers with errors at every start.
@@ -16,15 +14,27 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
+/** The browser Playwright manages, where it would be; `null` when it knows none. */
+function playwrightChromium(): string | null {
+  try {
+    return chromium.executablePath() || null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Starts headless Chromium for the end-to-end tests, or fails with what to
- * install: a missing browser is an error, never a silent skip.
+ * Starts headless Chromium for the end-to-end tests (see `findChromium` for
+ * which), or fails with what to install: a missing browser is an error,
+ * never a silent skip.
  */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is not installed at ${chromiumPath}: the end-to-end tests drive Debian's Chromium. Install it with \`apt-get install chromium\`.`,
-    );
-  }
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  const found = findChromium({
+    env: process.env,
+    platform: process.platform,
+    exists: existsSync,
+    playwrightPath: playwrightChromium(),
+  });
+  if (!found.ok) throw new Error(found.reason);
+  return chromium.launch({ executablePath: found.path, headless: true, args: chromiumArgs });
 }
