@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 import { jsonOf, sessionCookieOf, type TestClient } from '../test-client.ts';
@@ -27,7 +28,7 @@ export function describePages(harness: Harness) {
     return { client, username, response };
   }
 
-  describe(`${harness.dialect}: pages`, () => {
+  describe(`${harness.dialect.name}: pages`, () => {
     it('serves each page as HTML, never cached, under the same CSP, with a label and autocomplete for every field', async () => {
       const { client } = await signedUp();
       const expected: Record<string, Record<string, string>> = {
@@ -80,6 +81,27 @@ export function describePages(harness: Harness) {
         .where('username', '=', username)
         .execute();
       expect(users).toEqual([]);
+    });
+
+    it('says, when it refuses a form from another address of the app, which address to open, and logs it', async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+      const { app, origin } = await harness.open({ logger });
+      // The app reached as http://127.0.0.1:3000 while ORIGIN names localhost.
+      const response = await app.request('/signin', {
+        method: 'POST',
+        headers: { Origin: 'http://127.0.0.1:3000' },
+        body: new URLSearchParams({ username: uniqueUsername(), password: goodPassword }),
+      });
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain(`Open ${origin}`);
+      expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+        expect.objectContaining({
+          level: 30,
+          event: 'forbidden_origin',
+          origin: 'http://127.0.0.1:3000',
+        }),
+      );
     });
 
     it('signs up with a form: 303, the API’s session cookie, and an account the API knows', async () => {
