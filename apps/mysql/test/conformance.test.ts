@@ -1,11 +1,11 @@
 import { migrations } from '@repo/schema/mysql/migrations';
 import { runConformanceSuite } from '@repo/testing/conformance-suite';
+import { dialect } from '@repo/testing/dialects/mysql';
 import { openDatabase } from '../src/database.ts';
 
 runConformanceSuite({
-  dialect: 'mysql',
+  dialect,
   migrations,
-  openDatabase: ({ location, secure, poolSize }) =>
-    openDatabase({ url: location, secure, poolSize }),
+  openDatabase: ({ location, poolSize }) => openDatabase({ url: location, poolSize }),
   main: new URL('../src/main.ts', import.meta.url),
 });

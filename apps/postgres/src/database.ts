@@ -1,20 +1,19 @@
 // One pg pool, shared by Kysely (queries) and Lucia (sessions).
 import { NodePostgresAdapter } from '@lucia-auth/adapter-postgresql';
 import type { AppDatabase } from '@repo/auth/app-database';
-import { createLucia } from '@repo/auth/create-lucia';
-import type { PostgresDatabase } from '@repo/schema/database';
+import type { Logger } from '@repo/auth/create-logger';
+import type { Database } from '@repo/schema/database';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
 export interface OpenDatabaseOptions {
   url: string;
-  /** Whether the session cookie gets `Secure` (ORIGIN is https). */
-  secure: boolean;
-  /** Connections in the pool; pg's default is 10. */
+  /** Connections in the pool (`DATABASE_POOL_SIZE`); pg's default is 10. */
   poolSize?: number;
+  logger: Logger;
 }
 
-export function openDatabase({ url, secure, poolSize }: OpenDatabaseOptions): AppDatabase {
+export function openDatabase({ url, poolSize, logger }: OpenDatabaseOptions): AppDatabase {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -22,17 +21,16 @@ export function openDatabase({ url, secure, poolSize }: OpenDatabaseOptions): Ap
     // make requests fail fast (503), not hang.
     connectionTimeoutMillis: 1500,
   });
-  // An idle connection that breaks (the server restarts) is reported here;
-  // without a listener the error would end the process.
-  pool.on('error', () => {});
+  // An idle connection that breaks (the server restarts) is reported here,
+  // and the pool opens another when it needs one; without a listener the
+  // error would end the process.
+  pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection failed'));
 
   // The same pool twice: Kysely takes it as it is...
-  const db = new Kysely<PostgresDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // ...and so does Lucia's adapter, with our table names.
-  const lucia = createLucia(new NodePostgresAdapter(pool, { user: 'user', session: 'session' }), {
-    secure,
-  });
+  const adapter = new NodePostgresAdapter(pool, { user: 'user', session: 'session' });
 
   // Kysely's destroy() ends the pool, for both.
-  return { db, lucia, close: () => db.destroy() };
+  return { db, adapter, close: () => db.destroy() };
 }

@@ -1,4 +1,4 @@
-import { databaseUrl, describeDatabaseUrl } from '@repo/auth/config';
+import { databaseUrl, describeDatabaseUrl, poolSize } from '@repo/auth/config';
 import { startServer } from '@repo/auth/start-server';
 import { migrations } from '@repo/schema/postgres/migrations';
 import { openDatabase } from './database.ts';
@@ -9,8 +9,10 @@ await startServer({
       'postgres',
       'postgresql',
     ]),
+    DATABASE_POOL_SIZE: poolSize(),
   },
   describeDatabase: (config) => describeDatabaseUrl('PostgreSQL', config.DATABASE_URL),
-  openDatabase: (config) => openDatabase({ url: config.DATABASE_URL, secure: config.secure }),
+  openDatabase: (config, logger) =>
+    openDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, logger }),
   migrations,
 });

@@ -1,11 +1,12 @@
 import { migrations } from '@repo/schema/postgres/migrations';
 import { runConformanceSuite } from '@repo/testing/conformance-suite';
+import { dialect } from '@repo/testing/dialects/postgres';
 import { openDatabase } from '../src/database.ts';
 
 runConformanceSuite({
-  dialect: 'postgres',
+  dialect,
   migrations,
-  openDatabase: ({ location, secure, poolSize }) =>
-    openDatabase({ url: location, secure, poolSize }),
+  openDatabase: ({ location, poolSize, logger }) =>
+    openDatabase({ url: location, poolSize, logger }),
   main: new URL('../src/main.ts', import.meta.url),
 });

@@ -1,6 +1,7 @@
+import { dialect } from '@repo/testing/dialects/postgres';
 import { runE2eSuite } from '@repo/testing/e2e-suite';
 
 runE2eSuite({
-  dialect: 'postgres',
+  dialect,
   main: new URL('../src/main.ts', import.meta.url),
 });

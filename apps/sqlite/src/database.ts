@@ -1,20 +1,18 @@
 // One better-sqlite3 connection, shared by Kysely (queries) and Lucia (sessions).
 import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
 import type { AppDatabase } from '@repo/auth/app-database';
-import { createLucia } from '@repo/auth/create-lucia';
-import type { SqliteDatabase } from '@repo/schema/database';
+import type { Database } from '@repo/schema/database';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { reuseStatements } from './reuse-statements.ts';
+import { SqliteTimestamps } from './sqlite-timestamps.ts';
 
 export interface OpenDatabaseOptions {
   /** A file path, or `:memory:`. */
   path: string;
-  /** Whether the session cookie gets `Secure` (ORIGIN is https). */
-  secure: boolean;
 }
 
-export function openDatabase({ path, secure }: OpenDatabaseOptions): AppDatabase {
+export function openDatabase({ path }: OpenDatabaseOptions): AppDatabase {
   // SQLite has no pool: one synchronous connection serves every request. It
   // waits up to 500 ms for another process's lock (it blocks while it waits),
   // then the request fails with 503 rather than queueing.
@@ -26,16 +24,15 @@ export function openDatabase({ path, secure }: OpenDatabaseOptions): AppDatabase
   // (exec, not pragma(): it makes no statement object; see reuse-statements.ts)
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON');
 
-  // The same connection twice: Kysely...
-  const db = new Kysely<SqliteDatabase>({ dialect: new SqliteDialect({ database }) });
+  // The same connection twice: Kysely, which sees SQLite's seconds as Dates
+  // (sqlite-timestamps.ts)...
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database }),
+    plugins: [new SqliteTimestamps()],
+  });
   // ...and Lucia's adapter, with our table names.
-  const lucia = createLucia(
-    new BetterSqlite3Adapter(database, { user: 'user', session: 'session' }),
-    {
-      secure,
-    },
-  );
+  const adapter = new BetterSqlite3Adapter(database, { user: 'user', session: 'session' });
 
   // Kysely's destroy() closes the connection, for both.
-  return { db, lucia, close: () => db.destroy() };
+  return { db, adapter, close: () => db.destroy() };
 }

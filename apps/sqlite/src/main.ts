@@ -13,7 +13,7 @@ await startServer({
   describeDatabase: (config) => `SQLite at ${config.DATABASE_PATH}`,
   openDatabase: (config) => {
     if (config.DATABASE_PATH === defaultPath) mkdirSync(dirname(defaultPath), { recursive: true });
-    return openDatabase({ path: config.DATABASE_PATH, secure: config.secure });
+    return openDatabase({ path: config.DATABASE_PATH });
   },
   migrations,
 });

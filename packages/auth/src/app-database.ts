@@ -1,14 +1,15 @@
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
-import type { AppLucia } from './create-lucia.ts';
+import type { Adapter } from 'lucia';
 
 /**
  * What an app's `openDatabase` returns: one driver pool, seen through Kysely
- * (queries) and Lucia (sessions), and the one way to close it.
+ * (queries) and Lucia's adapter (sessions), and the one way to close it.
  */
 export interface AppDatabase {
   db: Kysely<Database>;
-  lucia: AppLucia;
+  /** Lucia's official adapter for the driver, over the same pool. */
+  adapter: Adapter;
   /** Closes the pool that both share. */
   close(): Promise<void>;
 }

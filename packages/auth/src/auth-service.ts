@@ -9,7 +9,6 @@ import { createPasswordVerifier, needsRehash, type PasswordHasher } from './pass
 import { sessionHandle } from './session-handle.ts';
 import { sessionCookie } from './session-lifetime.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
-import { toDate } from './timestamp.ts';
 
 export interface AuthServiceOptions {
   db: Kysely<Database>;
@@ -165,13 +164,12 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
         .execute();
       const now = Date.now();
       return rows
-        .map((row) => ({ row, expiresAt: toDate(row.expires_at) }))
-        .filter(({ expiresAt }) => expiresAt.getTime() > now)
-        .sort((a, b) => toDate(b.row.created_at).getTime() - toDate(a.row.created_at).getTime())
-        .map(({ row, expiresAt }) => ({
+        .filter((row) => row.expires_at.getTime() > now)
+        .sort((a, b) => b.created_at.getTime() - a.created_at.getTime())
+        .map((row) => ({
           id: sessionHandle(row.id),
-          createdAt: toDate(row.created_at).toISOString(),
-          expiresAt: expiresAt.toISOString(),
+          createdAt: row.created_at.toISOString(),
+          expiresAt: row.expires_at.toISOString(),
           current: row.id === session.id,
         }));
     },

@@ -28,20 +28,17 @@ const commonSchema = z.object({
 export type Config<Extra extends z.ZodRawShape = Record<never, never>> = z.output<
   typeof commonSchema
 > &
-  z.output<z.ZodObject<Extra>> & {
-    /** Whether cookies get `Secure`: exactly when ORIGIN is https. */
-    secure: boolean;
-  };
+  z.output<z.ZodObject<Extra>>;
 
 /** A variable that is missing or malformed: one line names it and says why. */
 export class ConfigError extends Error {}
 
 /**
- * Parses the environment with the common variables and the app's own
- * (its `DATABASE_URL` or `DATABASE_PATH`). An empty variable counts as unset.
+ * Parses the environment with the common variables and the app's own (the
+ * database's). An empty variable counts as unset.
  *
  * @example
- * const config = parseConfig(process.env, { DATABASE_PATH: z.string().default('data/app.db') });
+ * const config = parseConfig(process.env, { DATABASE: databasePath('data/app.db') });
  */
 export function parseConfig<Extra extends z.ZodRawShape>(
   env: Record<string, string | undefined>,
@@ -55,8 +52,7 @@ export function parseConfig<Extra extends z.ZodRawShape>(
     // The value is not echoed: it may hold a password.
     throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}`);
   }
-  const parsed = result.data as z.output<typeof commonSchema> & z.output<z.ZodObject<Extra>>;
-  return { ...parsed, secure: parsed.ORIGIN?.startsWith('https://') ?? false };
+  return result.data as Config<Extra>;
 }
 
 /**
@@ -68,8 +64,8 @@ export function resolveOrigin(config: Pick<Config, 'ORIGIN'>, port: number): str
 }
 
 /**
- * A `DATABASE_URL` of one of `protocols`, defaulting to `fallback` (the
- * server of docker-compose.yml).
+ * A database server's URL, of one of `protocols`, defaulting to `fallback`
+ * (the server of docker-compose.yml).
  */
 export function databaseUrl(fallback: string, protocols: string[]) {
   const names = protocols.map((protocol) => `${protocol}://`).join(' or ');
@@ -87,7 +83,12 @@ export function describeDatabaseUrl(kind: string, url: string): string {
   return `${kind} at ${hostname}${port ? `:${port}` : ''}${pathname}`;
 }
 
-/** A `DATABASE_PATH`: a file, or `:memory:`. */
+/** A database file's path, or `:memory:`. */
 export function databasePath(fallback: string) {
   return z.string().min(1).default(fallback);
+}
+
+/** How many connections a pool may open; unset, the driver's default. */
+export function poolSize() {
+  return positiveCount.optional();
 }

@@ -9,6 +9,7 @@ import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth-routes.ts';
 import { createAuthService } from './auth-service.ts';
 import { clientAddress } from './client-address.ts';
+import { createLucia } from './create-lucia.ts';
 import { handleError, handleNotFound } from './handle-error.tsx';
 import { healthRoute } from './health-route.ts';
 import { originCheck } from './origin-check.ts';
@@ -20,8 +21,11 @@ import type { ThrottleLimits } from './throttle.ts';
 
 const bodylessMethods = new Set(['GET', 'HEAD']);
 
-export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
-  /** The public origin (`ORIGIN`): the only `Origin` an unsafe request may carry. */
+export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'adapter'> {
+  /**
+   * The public origin (`ORIGIN`): the only `Origin` an unsafe request may
+   * carry; https makes the session cookie `Secure`.
+   */
   origin: string;
   logger: Logger;
   /** Whether the client address is the last `X-Forwarded-For` hop (`TRUST_PROXY`). */
@@ -33,14 +37,16 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
 
 /**
  * The whole HTTP surface of docs/API.md over any dialect, the JSON API and
- * the pages: give it the Kysely and the Lucia that share one pool.
+ * the pages: give it the Kysely and Lucia's adapter that share one pool.
  *
  * @example
- * const app = createApp({ db, lucia, origin: 'http://localhost:3000', logger });
+ * const { db, adapter } = openDatabase({ url });
+ * const app = createApp({ db, adapter, origin: 'http://localhost:3000', logger });
  * const res = await app.request('/healthz');
  */
 export function createApp(options: CreateAppOptions) {
-  const { db, lucia, origin, logger, trustProxy = false } = options;
+  const { db, origin, logger, trustProxy = false } = options;
+  const lucia = createLucia(options.adapter, { origin });
   const service = createAuthService({
     db,
     lucia,
@@ -83,15 +89,15 @@ export function createApp(options: CreateAppOptions) {
     // Answers about a user, or that set a cookie, are never stored by a cache.
     // Set on the response in place: `c.header()` after `next()` rebuilds the
     // response around a stream of its body, which cost /api/me a third of
-    // its throughput (pnpm bench).
+    // its throughput under load.
     if (c.req.path.startsWith('/api/') || c.res.headers.has('Set-Cookie') || c.get('user')) {
       c.res.headers.set('Cache-Control', 'no-store');
     }
   });
-  app.use(originCheck(origin));
+  app.use(originCheck(origin, logger));
   // Every body, JSON or form, at most 16 KiB. GET and HEAD have none (the
   // Fetch API drops it), and asking builds the whole Request object that
-  // @hono/node-server otherwise spares (pnpm bench).
+  // @hono/node-server otherwise spares.
   const limitBody = bodyLimit({
     maxSize: 16 * 1024,
     onError: () => {

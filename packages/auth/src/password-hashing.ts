@@ -20,7 +20,7 @@ export interface PasswordHasher {
  * How many hashes run at once: one core fewer than the machine has, at least
  * one. A hash is ~20 ms of CPU on one of libuv's four threads; with a hash on
  * every core, the event loop waits for a core like any thread, and every
- * other request slows (pnpm bench on two cores: /api/me p99 under sign-in
+ * other request slows (measured on two cores: /api/me p99 under sign-in
  * load 5 to 13 times its idle p99 without this limit, 1 to 3 times with it,
  * for about the same sign-ins per second). Hashes beyond the limit queue,
  * an unknown user's dummy verification with the rest.

@@ -2,7 +2,6 @@ import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import type { Session } from 'lucia';
 import type { AppLucia } from './create-lucia.ts';
-import { shiftTimestamp, toDate } from './timestamp.ts';
 
 /** No session outlives this, however often it is renewed. */
 export const maxSessionLifetimeMs = 90 * 24 * 60 * 60 * 1000;
@@ -25,16 +24,14 @@ export async function capSessionLifetime(
     .where('id', '=', session.id)
     .executeTakeFirst();
   if (!row) return null;
-  // The cap in the column's own form (Date or seconds), to write it back as is.
-  const cap = shiftTimestamp(row.created_at, maxSessionLifetimeMs);
-  const capDate = toDate(cap);
-  if (capDate.getTime() <= Date.now()) {
+  const cap = new Date(row.created_at.getTime() + maxSessionLifetimeMs);
+  if (cap.getTime() <= Date.now()) {
     await lucia.invalidateSession(session.id);
     return null;
   }
-  if (session.expiresAt <= capDate) return session;
+  if (session.expiresAt <= cap) return session;
   await db.updateTable('session').set({ expires_at: cap }).where('id', '=', session.id).execute();
-  return { ...session, expiresAt: capDate };
+  return { ...session, expiresAt: cap };
 }
 
 /** The session's cookie, with a `Max-Age` that ends when the session does. */

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { AppDatabase } from './app-database.ts';
 import { type Config, ConfigError, parseConfig, resolveOrigin } from './config.ts';
 import { createApp } from './create-app.ts';
-import { createLogger } from './create-logger.ts';
+import { createLogger, type Logger } from './create-logger.ts';
 import { runHousekeeping } from './housekeeping.ts';
 
 export interface StartServerOptions<Extra extends z.ZodRawShape> {
@@ -16,8 +16,8 @@ export interface StartServerOptions<Extra extends z.ZodRawShape> {
   env: Extra;
   /** Names the database for start-up errors, never with its password. */
   describeDatabase(config: Config<Extra>): string;
-  /** Opens the one pool that Kysely and Lucia share. */
-  openDatabase(config: Config<Extra>): AppDatabase;
+  /** Opens the one pool that Kysely and Lucia's adapter share. */
+  openDatabase(config: Config<Extra>, logger: Logger): AppDatabase;
   migrations: Migrations;
 }
 
@@ -57,7 +57,7 @@ export async function startServer<Extra extends z.ZodRawShape>(
 
   let database: AppDatabase;
   try {
-    database = options.openDatabase(config);
+    database = options.openDatabase(config, logger);
     await sql`select 1`.execute(database.db);
   } catch (error) {
     return fail(`cannot open ${target}: ${reasonOf(error)}`);
@@ -72,9 +72,9 @@ export async function startServer<Extra extends z.ZodRawShape>(
     return fail(`${target}: ${reasonOf(error)}`);
   }
 
-  const { db, lucia } = database;
+  const { db, adapter } = database;
   const housekeeping = () =>
-    runHousekeeping(db, lucia).catch((error) =>
+    runHousekeeping(db, adapter).catch((error) =>
       logger.warn({ err: error }, 'housekeeping failed; it runs again in an hour'),
     );
   await housekeeping();
@@ -94,7 +94,7 @@ export async function startServer<Extra extends z.ZodRawShape>(
   const origin = resolveOrigin(config, port);
   const app = createApp({
     db,
-    lucia,
+    adapter,
     origin,
     logger,
     trustProxy: config.TRUST_PROXY,
@@ -105,7 +105,9 @@ export async function startServer<Extra extends z.ZodRawShape>(
   });
   server.on('request', getRequestListener(app.fetch, { hostname: config.HOST }));
   server.on('error', (error) => logger.error({ err: error }, 'server error'));
-  logger.info(`serving ${origin} on http://${config.HOST}:${port} with ${target}`);
+  // The address to open comes first and alone: the pages answer only at
+  // their origin (the CSRF check), not at the address the socket binds.
+  logger.info({ bind: `${config.HOST}:${port}`, database: target }, `serving ${origin}`);
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'stopping: finishing requests in flight');

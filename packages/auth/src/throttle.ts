@@ -214,7 +214,7 @@ export function countedAddress(address: string): string {
 }
 
 /** After the n-th consecutive failure (n ≥ 5), 2^(n-5) seconds, at most 15 minutes. */
-function usernameLockWait(failures: number, lastFailureMs: number, now: number): number {
+export function usernameLockWait(failures: number, lastFailureMs: number, now: number): number {
   if (failures < usernameFailuresAllowed) return 0;
   const lockMs = Math.min(2 ** (failures - usernameFailuresAllowed) * 1000, usernameLockMaxMs);
   const until = lastFailureMs + lockMs;

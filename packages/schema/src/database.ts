@@ -1,20 +1,13 @@
 import type { ColumnType } from 'kysely';
 
-/**
- * A point in time as the driver returns it. `pg` (TIMESTAMPTZ) and `mysql2`
- * (DATETIME read as UTC) give a `Date`; SQLite stores whole seconds since the
- * epoch in an INTEGER, which is what Lucia's SQLite adapter reads and writes.
- */
-export type Timestamp = Date | number;
-
 /** Columns the database fills by itself: read them, never write them. */
 type Generated<T> = ColumnType<T, never, never>;
 
 /** An account. `username` is unique and always stored in lower case. */
-export interface UserTable<T extends Timestamp> {
+export interface UserTable {
   id: string;
   username: string;
-  created_at: Generated<T>;
+  created_at: Generated<Date>;
 }
 
 /**
@@ -32,11 +25,11 @@ export interface KeyTable {
  * A session, written by Lucia's adapter: `id` is the token the cookie holds.
  * `created_at` is filled by the database and caps how long a session lives.
  */
-export interface SessionTable<T extends Timestamp> {
+export interface SessionTable {
   id: string;
   user_id: string;
-  expires_at: T;
-  created_at: Generated<T>;
+  expires_at: Date;
+  created_at: Generated<Date>;
 }
 
 /**
@@ -69,21 +62,18 @@ export interface UsernameThrottleTable {
 }
 
 /**
- * The tables of every dialect. `Database` (any timestamp) is what the
- * dialect-agnostic code in `@repo/auth` sees; each app opens its Kysely with
- * the precise type of its driver.
+ * The tables, the same for every dialect. A point in time is a `Date`: `pg`
+ * (TIMESTAMPTZ) and `mysql2` (DATETIME read as UTC) give one; a dialect
+ * without a date type converts at its app's Kysely, with a plugin, so that
+ * the code above sees one type. A column named `*_at` is a point in time.
  *
  * @example
- * const db = new Kysely<PostgresDatabase>({ dialect: new PostgresDialect({ pool }) });
+ * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
  */
-export interface Database<T extends Timestamp = Timestamp> {
-  user: UserTable<T>;
+export interface Database {
+  user: UserTable;
   key: KeyTable;
-  session: SessionTable<T>;
+  session: SessionTable;
   throttle_event: ThrottleEventTable;
   username_throttle: UsernameThrottleTable;
 }
-
-export type PostgresDatabase = Database<Date>;
-export type MysqlDatabase = Database<Date>;
-export type SqliteDatabase = Database<number>;

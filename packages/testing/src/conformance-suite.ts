@@ -28,9 +28,9 @@ import { describeThrottling } from './suite/throttling.ts';
  *
  * @example
  * runConformanceSuite({
- *   dialect: 'postgres',
+ *   dialect,
  *   migrations,
- *   openDatabase: ({ location, secure, poolSize }) => openDatabase({ url: location, secure, poolSize }),
+ *   openDatabase: ({ location, poolSize, logger }) => openDatabase({ url: location, poolSize, logger }),
  *   main: new URL('../src/main.ts', import.meta.url),
  * });
  */

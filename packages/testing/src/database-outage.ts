@@ -1,7 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import type { Dialect } from './dialect.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 import type { TestDatabase } from './test-database.ts';
 
@@ -20,7 +16,12 @@ export interface DatabaseOutage {
   readsContinue: boolean;
 }
 
-async function serverOutage(database: TestDatabase): Promise<DatabaseOutage> {
+/**
+ * The outage of a database server: the app connects through a TCP proxy on
+ * loopback, which the test cuts (every connection dropped, new ones refused)
+ * and restores, as when the server stops and starts again.
+ */
+export async function prepareServerOutage(database: TestDatabase): Promise<DatabaseOutage> {
   const url = new URL(database.location);
   const proxy = new TcpProxy({ host: url.hostname, port: Number(url.port) });
   await proxy.start();
@@ -32,35 +33,4 @@ async function serverOutage(database: TestDatabase): Promise<DatabaseOutage> {
     end: () => proxy.start(),
     readsContinue: false,
   };
-}
-
-function sqliteOutage(database: TestDatabase): DatabaseOutage {
-  let holder: ChildProcess | null = null;
-  return {
-    location: database.location,
-    readsContinue: true,
-    async begin() {
-      const script = fileURLToPath(new URL('./dialects/sqlite-lock.ts', import.meta.url));
-      const child = spawn(process.execPath, [script, database.location], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      holder = child;
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.on('data', (chunk) => String(chunk).includes('locked') && resolve());
-        child.on('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
-      });
-    },
-    async end() {
-      if (!holder) return;
-      const exited = once(holder, 'exit');
-      holder.kill('SIGKILL');
-      await exited;
-      holder = null;
-    },
-  };
-}
-
-/** An outage to inflict on `database`, the way that suits its dialect. */
-export function prepareOutage(dialect: Dialect, database: TestDatabase): Promise<DatabaseOutage> {
-  return dialect === 'sqlite' ? Promise.resolve(sqliteOutage(database)) : serverOutage(database);
 }

@@ -1,15 +1,70 @@
-/** The databases the apps run on. */
-export type Dialect = 'postgres' | 'mysql' | 'sqlite';
+import { readdirSync } from 'node:fs';
+import type { DatabaseOutage } from './database-outage.ts';
+import type { TestDatabase } from './test-database.ts';
 
-export const dialects: readonly Dialect[] = ['postgres', 'mysql', 'sqlite'];
-
-export function isDialect(value: string): value is Dialect {
-  return (dialects as readonly string[]).includes(value);
+/**
+ * Everything the tools (tests, bench, fork) know of one dialect, in one
+ * record: `dialects/<name>/dialect.ts`. Adding a dialect is that record,
+ * its app (`apps/<name>`) and its migrations (`packages/schema/src/<name>`).
+ * A record loads its driver and Testcontainers module only when a function
+ * of it runs, so that reading its facts costs nothing.
+ */
+export interface Dialect {
+  /** Its app is `apps/<name>` (`@app/<name>`), its migrations `packages/schema/src/<name>`. */
+  name: string;
+  /** As a person names the database: `PostgreSQL`. */
+  title: string;
+  /** The variable that names the app's database. */
+  variable: {
+    name: string;
+    /** A value that names a database nothing serves... */
+    unreachable: string;
+    /** ...and how the app's start-up error names it, without its password. */
+    unreachableNamed: string;
+  };
+  /** How tests get a server; absent when none is needed (a file per test). */
+  server?: TestServerSource;
+  /** A fresh, empty database for one test file, on the run's server (`null`: none). */
+  createDatabase(serverUrl: string | null): Promise<TestDatabase>;
+  /** Makes `database` something a test can take away from an app and give back. */
+  prepareOutage(database: TestDatabase): Promise<DatabaseOutage>;
+  /** npm packages that only this dialect's app and tests use: a fork of another drops them. */
+  packages: readonly string[];
 }
 
-/** The environment variable that names an app's database. */
-export const databaseVariable: Record<Dialect, 'DATABASE_URL' | 'DATABASE_PATH'> = {
-  postgres: 'DATABASE_URL',
-  mysql: 'DATABASE_URL',
-  sqlite: 'DATABASE_PATH',
-};
+/** Where a test run gets a database server: a URL, else a container. */
+export interface TestServerSource {
+  /** Names a server whose user may create databases, e.g. `TEST_POSTGRES_URL`... */
+  variable: string;
+  /** ...with a value such as this. */
+  example: string;
+  /** Names the Testcontainers image, e.g. `TEST_POSTGRES_IMAGE`... */
+  imageVariable: string;
+  /** ...the official image when it is unset. */
+  image: string;
+  /** Starts a container of `image`, its log going to `log`; answers an admin URL. */
+  start(
+    image: string,
+    log: (stream: NodeJS.ReadableStream) => void,
+  ): Promise<{ url: string; stop(): Promise<void> }>;
+}
+
+const folder = new URL('./dialects/', import.meta.url);
+
+/** The names of the dialects whose records are here (a fork keeps its own only). */
+export function listDialects(): string[] {
+  return readdirSync(folder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** The record of `name`, or an error that lists the dialects there are. */
+export async function loadDialect(name: string): Promise<Dialect> {
+  const names = listDialects();
+  if (!names.includes(name)) {
+    throw new Error(`unknown dialect "${name}": expected one of ${names.join(', ')}`);
+  }
+  const module: { dialect: Dialect } = await import(`./dialects/${name}/dialect.ts`);
+  return module.dialect;
+}

@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { type Dialect, databaseVariable } from './dialect.ts';
+import { type ChildRun, startAppProcess, stopProcess, waitForServing } from './app-process.ts';
+import type { Dialect } from './dialect.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
 import { launchChromium } from './launch-chromium.ts';
-import { type AppProcess, startAppProcess, waitForServing } from './start-app-process.ts';
-import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import type { TestDatabase } from './test-database.ts';
 
 export interface E2eSuiteOptions {
+  /** The app's dialect: its record in `packages/testing/src/dialects`. */
   dialect: Dialect;
   /** The app's entry point, started as a real process on a free port. */
   main: URL;
@@ -21,30 +22,27 @@ export interface E2eSuiteOptions {
 
 /**
  * The pages in a real browser: the app started as `pnpm start` starts it, on
- * a fresh database of its dialect and a free port, and Debian's Chromium
- * walking every flow through it.
+ * a fresh database of its dialect and a free port, and Chromium walking every
+ * flow through it.
  *
  * @example
- * runE2eSuite({ dialect: 'sqlite', main: new URL('../src/main.ts', import.meta.url) });
+ * runE2eSuite({ dialect, main: new URL('../src/main.ts', import.meta.url) });
  */
 export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): void {
   let database: TestDatabase | undefined;
-  let run: AppProcess | undefined;
+  let run: ChildRun | undefined;
   let browser: Browser | undefined;
   let origin = '';
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect, inject('databaseServerUrl'));
-    run = startAppProcess(main, { [databaseVariable[dialect]]: database.location });
+    database = await dialect.createDatabase(inject('databaseServerUrl'));
+    run = startAppProcess(main, { [dialect.variable.name]: database.location });
     [browser, { origin }] = await Promise.all([launchChromium(), waitForServing(run)]);
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (run && run.child.exitCode === null) {
-      run.child.kill('SIGTERM');
-      await run.exited;
-    }
+    if (run) await stopProcess(run);
     await database?.drop();
   });
 
@@ -55,7 +53,7 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
     await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   }
 
-  describe(`${dialect}: the pages in Chromium`, () => {
+  describe(`${dialect.name}: the pages in Chromium`, () => {
     it('walks every flow: sign up, sign out, sign in, sessions, password, sign out everywhere', async () => {
       if (!browser) throw new Error('Chromium did not start');
       await walkEveryFlow({ browser, origin, screenshot });

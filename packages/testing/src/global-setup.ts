@@ -1,16 +1,23 @@
 import type { TestProject } from 'vitest/node';
-import { startDatabaseServer } from './database-server.ts';
-import { isDialect } from './dialect.ts';
+import { NoDatabaseServerError, startDatabaseServer } from './database-server.ts';
+import { loadDialect } from './dialect.ts';
 
 /**
  * Starts the run's database server once, for every test file of the project
  * (whose `name` is the dialect), and stops it when the run ends.
  */
 export default async function setup(project: TestProject) {
-  const dialect = project.name;
-  if (!isDialect(dialect)) throw new Error(`vitest project name "${dialect}" is not a dialect`);
-  const server = await startDatabaseServer(dialect);
-  console.log(`${dialect}: database server from ${server.source}`);
-  project.provide('databaseServerUrl', server.url);
-  return () => server.stop();
+  const dialect = await loadDialect(project.name);
+  try {
+    const server = await startDatabaseServer(dialect);
+    console.log(`${dialect.name}: database server from ${server.source}`);
+    project.provide('databaseServerUrl', server.url);
+    return () => server.stop();
+  } catch (error) {
+    if (!(error instanceof NoDatabaseServerError)) throw error;
+    // One paragraph for a person, not vitest's stack and its "No test files
+    // found": the app's tests cannot run, and the run must fail.
+    console.error(`\n${error.message}\n`);
+    process.exit(1);
+  }
 }

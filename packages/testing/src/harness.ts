@@ -1,5 +1,6 @@
 import type { AppDatabase } from '@repo/auth/app-database';
 import { createApp } from '@repo/auth/create-app';
+import type { Logger as AppLogger } from '@repo/auth/create-logger';
 import type { PasswordHasher } from '@repo/auth/password-hashing';
 import type { ThrottleLimits } from '@repo/auth/throttle';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
@@ -7,7 +8,7 @@ import { type Logger, pino } from 'pino';
 import { inject } from 'vitest';
 import type { Dialect } from './dialect.ts';
 import { TestClient } from './test-client.ts';
-import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import type { TestDatabase } from './test-database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,11 +18,12 @@ declare module 'vitest' {
 }
 
 export interface ConformanceSuiteOptions {
+  /** The app's dialect: its record in `packages/testing/src/dialects`. */
   dialect: Dialect;
   /** The dialect's migrations, applied to each test database. */
   migrations: Migrations;
   /** The app's own `openDatabase`, pointed at a test database. */
-  openDatabase(options: { location: string; secure: boolean; poolSize?: number }): AppDatabase;
+  openDatabase(options: { location: string; poolSize?: number; logger: AppLogger }): AppDatabase;
   /** The app's entry point, started as a real process by the start-up tests. */
   main: URL;
 }
@@ -82,7 +84,7 @@ export class Harness {
 
   /** Creates an empty database, dropped when the file is done. */
   async createDatabase(): Promise<TestDatabase> {
-    const database = await createTestDatabase(this.dialect, inject('databaseServerUrl'));
+    const database = await this.dialect.createDatabase(inject('databaseServerUrl'));
     this.#databases.push(database);
     return database;
   }
@@ -91,17 +93,18 @@ export class Harness {
   async open(options: OpenAppOptions = {}): Promise<OpenedApp> {
     const origin = options.origin ?? defaultOrigin;
     const database = options.database ?? (await this.createDatabase());
+    const logger = options.logger ?? silent;
     const opened = this.options.openDatabase({
       location: database.location,
-      secure: origin.startsWith('https://'),
       poolSize: options.poolSize,
+      logger,
     });
     if (options.migrate !== false) await migrateToLatest(opened.db, this.options.migrations);
     const app = createApp({
       db: opened.db,
-      lucia: opened.lucia,
+      adapter: opened.adapter,
       origin,
-      logger: options.logger ?? silent,
+      logger,
       limits: options.limits,
       trustProxy: options.trustProxy,
       passwords: options.passwords,
@@ -129,7 +132,7 @@ export class Harness {
 
   async stop(): Promise<void> {
     // The lists keep their entries: a closed better-sqlite3 connection that is
-    // garbage-collected can abort Node.js 24 (see apps/sqlite/src/reuse-statements.ts).
+    // garbage-collected can abort Node.js 24 (see the SQLite app's reuse-statements.ts).
     for (const opened of this.#opened) await opened.close().catch(() => {});
     for (const database of this.#databases) await database.drop();
   }

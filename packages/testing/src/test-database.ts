@@ -1,12 +1,11 @@
-import type { Dialect } from './dialect.ts';
-import { loadDialectSupport } from './dialects/dialect-support.ts';
-
 /** A database of its own for one test file. */
 export interface TestDatabase {
-  /** A URL (postgres, mysql) or a file path (sqlite), as the app's variable takes it. */
+  /** The value of the app's database variable: a URL, or a file path. */
   location: string;
   /** Connections the database server counts to this database (open files, for SQLite). */
   countConnections(): Promise<number>;
+  /** The server's name and version, e.g. `PostgreSQL 17.2`. */
+  serverVersion(): Promise<string>;
   /** Drops the database (deletes the file). */
   drop(): Promise<void>;
 }
@@ -20,15 +19,4 @@ export function databaseUrl(serverUrl: string, name: string): string {
 
 export function uniqueDatabaseName(): string {
   return `test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-}
-
-/**
- * Creates a fresh, empty database on the run's server (a file, for SQLite),
- * for one test file.
- */
-export async function createTestDatabase(
-  dialect: Dialect,
-  serverUrl: string | null,
-): Promise<TestDatabase> {
-  return (await loadDialectSupport(dialect)).createDatabase(serverUrl);
 }

@@ -4,7 +4,7 @@ import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 import { jsonOf } from '../test-client.ts';
 
 export function describeAuditLog(harness: Harness) {
-  describe(`${harness.dialect}: audit log`, () => {
+  describe(`${harness.dialect.name}: audit log`, () => {
     it('logs each flow as one line with user id and address, and never a secret', async () => {
       const lines: string[] = [];
       const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });

@@ -57,7 +57,7 @@ export function describeBadInput(harness: Harness) {
     return { user: await count('user'), key: await count('key'), session: await count('session') };
   }
 
-  describe(`${harness.dialect}: bad input`, () => {
+  describe(`${harness.dialect.name}: bad input`, () => {
     it('answers random bodies, headers and content types on every JSON endpoint without a 5xx, and a refused one changes nothing', async () => {
       const signedIn = harness.main.client();
       await signedIn.post('/api/signup', { username: uniqueUsername(), password: goodPassword });

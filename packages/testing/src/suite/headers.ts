@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 
 export function describeHeaders(harness: Harness) {
-  describe(`${harness.dialect}: headers`, () => {
+  describe(`${harness.dialect.name}: headers`, () => {
     it('sends the secure headers and a Content-Security-Policy on every response', async () => {
       for (const path of ['/healthz', '/api/me', '/no-such-page']) {
         const response = await harness.main.app.request(path);

@@ -3,7 +3,7 @@ import type { Harness } from '../harness.ts';
 import { jsonOf } from '../test-client.ts';
 
 export function describeHealth(harness: Harness) {
-  describe(`${harness.dialect}: health`, () => {
+  describe(`${harness.dialect.name}: health`, () => {
     it('GET /healthz is 200 while the database answers', async () => {
       const response = await harness.main.app.request('/healthz');
       expect(response.status).toBe(200);

@@ -15,7 +15,7 @@ async function runMany(count: number, concurrency: number, task: (i: number) => 
 }
 
 export function describeLoad(harness: Harness) {
-  describe(`${harness.dialect}: under load`, () => {
+  describe(`${harness.dialect.name}: under load`, () => {
     it('takes 40 concurrent sign-ups of one username: exactly one 201, the others 409, no 5xx', async () => {
       const { client } = harness.main;
       const username = uniqueUsername('race');

@@ -7,7 +7,7 @@ import type { Harness } from '../harness.ts';
 export function describeMigrations(harness: Harness) {
   const { migrations } = harness.options;
 
-  describe(`${harness.dialect}: migrations`, () => {
+  describe(`${harness.dialect.name}: migrations`, () => {
     it('applies every migration once, then nothing', async () => {
       const { db } = await harness.open({ migrate: false });
       expect(await migrateToLatest(db, migrations)).toEqual(Object.keys(migrations));

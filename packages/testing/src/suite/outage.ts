@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { prepareOutage } from '../database-outage.ts';
+import { startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import type { Harness } from '../harness.ts';
-import { startAppProcess, stopAppProcess, waitForServing } from '../start-app-process.ts';
 import { jsonOf } from '../test-client.ts';
-import { databaseVariables } from './process.ts';
 
 const origin = 'http://localhost:3000';
 
 export function describeOutage(harness: Harness) {
-  describe(`${harness.dialect}: database outage`, () => {
+  describe(`${harness.dialect.name}: database outage`, () => {
     it('answers 503 within 2 s while the database is gone, survives, and serves again within 5 s of its return', async () => {
       const database = await harness.createDatabase();
-      const outage = await prepareOutage(harness.dialect, database);
+      const outage = await harness.dialect.prepareOutage(database);
       const run = startAppProcess(harness.options.main, {
-        [databaseVariables[harness.dialect].name]: outage.location,
+        [harness.dialect.variable.name]: outage.location,
         ORIGIN: origin,
       });
       try {
@@ -66,7 +64,7 @@ export function describeOutage(harness: Harness) {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         expect(status).toBe(200);
-        expect(await stopAppProcess(run)).toBe(0);
+        expect(await stopProcess(run)).toBe(0);
       } finally {
         await outage.end();
         if (run.child.exitCode === null) run.child.kill('SIGKILL');

@@ -5,7 +5,7 @@ import { jsonOf, sessionCookieOf } from '../test-client.ts';
 export function describePasswordChange(harness: Harness) {
   const newPassword = 'a new and different passphrase';
 
-  describe(`${harness.dialect}: password change`, () => {
+  describe(`${harness.dialect.name}: password change`, () => {
     it('ends every session, the caller continuing on a new cookie', async () => {
       const { username, here: mine, there: other } = await harness.signedInTwice();
       const oldCookie = mine.cookie;

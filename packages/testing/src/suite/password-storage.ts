@@ -4,7 +4,7 @@ import { countingHasher } from '../counting-hasher.ts';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 
 export function describePasswordStorage(harness: Harness) {
-  describe(`${harness.dialect}: password storage`, () => {
+  describe(`${harness.dialect.name}: password storage`, () => {
     it('rehashes a hash made with weaker parameters at the next successful sign-in', async () => {
       const { client, db } = harness.main;
       const username = uniqueUsername();

@@ -16,7 +16,7 @@ export function describeRequestRules(harness: Harness) {
   const json = { 'Content-Type': 'application/json' };
   const body = () => JSON.stringify({ username: uniqueUsername(), password: goodPassword });
 
-  describe(`${harness.dialect}: request rules`, () => {
+  describe(`${harness.dialect.name}: request rules`, () => {
     it.each([
       ['no Origin', json],
       ['another Origin', { ...json, Origin: 'https://evil.example' }],

@@ -13,7 +13,7 @@ export function describeSession(harness: Harness) {
     return { client, username, response, db: opened.db };
   }
 
-  describe(`${harness.dialect}: session`, () => {
+  describe(`${harness.dialect.name}: session`, () => {
     afterEach(() => {
       vi.useRealTimers();
     });
@@ -92,7 +92,7 @@ export function describeSession(harness: Harness) {
     });
   });
 
-  describe(`${harness.dialect}: sign-out`, () => {
+  describe(`${harness.dialect.name}: sign-out`, () => {
     it('deletes the session in the database and the cookie', async () => {
       const { client, db } = await signedIn();
       const token = client.cookie ?? '';

@@ -17,7 +17,7 @@ export function describeSessions(harness: Harness) {
     return (await jsonOf(response)).sessions;
   }
 
-  describe(`${harness.dialect}: sessions`, () => {
+  describe(`${harness.dialect.name}: sessions`, () => {
     it('lists the caller’s sessions by opaque handles, the current one marked', async () => {
       const { here, there } = await harness.signedInTwice();
       const sessions = await list(here);

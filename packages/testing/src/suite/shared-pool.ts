@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 
 export function describeSharedPool(harness: Harness) {
-  describe(`${harness.dialect}: one pool for Kysely and Lucia`, () => {
+  describe(`${harness.dialect.name}: one pool for Kysely and Lucia`, () => {
     it('serves every flow on a one-connection pool, and the database counts one connection', async () => {
       const opened = await harness.open({ poolSize: 1 });
       const client = opened.client();

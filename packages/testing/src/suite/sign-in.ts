@@ -9,7 +9,7 @@ export function describeSignIn(harness: Harness) {
     return { username, password, id: (await jsonOf(response)).user.id as string };
   }
 
-  describe(`${harness.dialect}: sign-in`, () => {
+  describe(`${harness.dialect.name}: sign-in`, () => {
     it('signs in with the right password and sets a new session cookie', async () => {
       const account = await signUp();
       const client = harness.main.client();

@@ -4,7 +4,7 @@ import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 import { jsonOf, sessionCookieOf } from '../test-client.ts';
 
 export function describeSignUp(harness: Harness) {
-  describe(`${harness.dialect}: sign-up`, () => {
+  describe(`${harness.dialect.name}: sign-up`, () => {
     it('creates the account, signs it in, and stores an Argon2id hash', async () => {
       const { client, db } = harness.main;
       const username = uniqueUsername();

@@ -22,7 +22,7 @@ export function describeThrottling(harness: Harness) {
     expect(seconds).toBeLessThanOrEqual(retryAfter);
   }
 
-  describe(`${harness.dialect}: throttling`, () => {
+  describe(`${harness.dialect.name}: throttling`, () => {
     afterEach(() => {
       vi.useRealTimers();
     });

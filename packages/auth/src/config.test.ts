@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  databasePath,
+  databaseUrl,
+  describeDatabaseUrl,
+  parseConfig,
+  poolSize,
+  resolveOrigin,
+} from './config.ts';
+
+const serverApp = {
+  URL: databaseUrl('postgres://postgres:postgres@localhost:5432/app', ['postgres', 'postgresql']),
+  POOL: poolSize(),
+};
+
+describe('parseConfig', () => {
+  it('takes the defaults of docs/API.md, and an empty variable as unset', () => {
+    const config = parseConfig({ PORT: '', LOG_LEVEL: '' }, { FILE: databasePath('data/app.db') });
+    expect(config).toEqual({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      TRUST_PROXY: false,
+      RATE_LIMIT_SIGNIN_IP: 10,
+      RATE_LIMIT_SIGNUP_IP: 30,
+      LOG_LEVEL: 'info',
+      FILE: 'data/app.db',
+    });
+    expect(resolveOrigin(config, 4321)).toBe('http://localhost:4321');
+  });
+
+  it('reads each variable in its form', () => {
+    const config = parseConfig(
+      {
+        PORT: '0',
+        ORIGIN: 'https://auth.example.com',
+        TRUST_PROXY: 'true',
+        URL: 'postgresql://app@db:5432/app',
+        POOL: '25',
+      },
+      serverApp,
+    );
+    expect(config).toMatchObject({ PORT: 0, TRUST_PROXY: true, POOL: 25 });
+    expect(resolveOrigin(config, 4321)).toBe('https://auth.example.com');
+    expect(parseConfig({}, serverApp).POOL).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', '70000'],
+    ['ORIGIN', 'https://auth.example.com/'],
+    ['ORIGIN', 'https://auth.example.com/path'],
+    ['ORIGIN', 'ftp://auth.example.com'],
+    ['TRUST_PROXY', 'yes'],
+    ['RATE_LIMIT_SIGNIN_IP', 'many'],
+    ['LOG_LEVEL', 'loud'],
+    ['URL', 'mysql://app:s3cret@db/app'],
+    ['POOL', '-1'],
+  ])('refuses %s=%s with a message that names it and not its value', (name, value) => {
+    const parse = () => parseConfig({ [name]: value }, serverApp);
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(new RegExp(`^${name}: `));
+    try {
+      parse();
+    } catch (error) {
+      expect((error as Error).message).not.toContain(value);
+    }
+  });
+});
+
+describe('describeDatabaseUrl', () => {
+  it('names a server by host, port and database, never with its password', () => {
+    const named = describeDatabaseUrl(
+      'PostgreSQL',
+      'postgres://app:s3cret@db.example.com:6432/app',
+    );
+    expect(named).toBe('PostgreSQL at db.example.com:6432/app');
+  });
+});

@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+/** A child process, and what it has printed so far. */
+export interface ChildRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Both, in the order they arrived. */
+  output(): string;
+  /** The exit code (`null` when a signal ended it). */
+  exited: Promise<number | null>;
+  /** Whether it leads a process group of its own. */
+  detached: boolean;
+}
+
+export interface StartProcessOptions {
+  cwd: string;
+  /** Over this process's environment. */
+  env?: Record<string, string | undefined>;
+  /** In a process group of its own, so that `stopProcess` stops what it starts too (`pnpm start`). */
+  detached?: boolean;
+}
+
+/** Starts `command` and keeps what it prints. */
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  { cwd, env = {}, detached = false }: StartProcessOptions,
+): ChildRun {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
+  });
+  let stdout = '';
+  let stderr = '';
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+    output += chunk;
+  });
+  // 'close', not 'exit': every byte it printed has been read by then.
+  const exited = once(child, 'close').then(([code]) => code as number | null);
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    output: () => output,
+    exited,
+    detached,
+  };
+}
+
+/** Runs `command` to its end: its exit code and what it printed. */
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  options: StartProcessOptions,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startProcess(command, args, options);
+  const code = await run.exited;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/**
+ * Starts an app's (or a bench server's) `main.ts` as `pnpm start` does
+ * (`node --import tsx`, in its package's folder), with `env` over this
+ * process's, on a port the system chooses (PORT=0) unless `env` names one.
+ *
+ * @example
+ * const run = startAppProcess(new URL('../src/main.ts', import.meta.url), { [dialect.variable.name]: path });
+ * const { url, origin } = await waitForServing(run);
+ */
+export function startAppProcess(
+  main: URL,
+  env: Record<string, string> = {},
+  nodeFlags: readonly string[] = [],
+): ChildRun {
+  return startProcess(process.execPath, [...nodeFlags, '--import', 'tsx', fileURLToPath(main)], {
+    cwd: fileURLToPath(new URL('..', main)),
+    env: { PORT: '0', LOG_LEVEL: 'info', ...env },
+  });
+}
+
+/**
+ * Waits (at most 30 s) for the start line an app logs,
+ * `{"bind":"127.0.0.1:PORT",...,"msg":"serving <origin>"}`: the address it
+ * listens on, and the public origin it answers unsafe requests from.
+ */
+export async function waitForServing(run: ChildRun): Promise<{ url: string; origin: string }> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const match = run.output().match(/"bind":"([^"]+)".*"msg":"serving (\S+)"/);
+    if (match?.[1] && match[2]) return { url: `http://${match[1]}`, origin: match[2] };
+    if (run.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the app did not start:\n${run.output()}`);
+}
+
+/**
+ * SIGTERM (to its group when detached), SIGKILL if it has not exited after
+ * `graceMs`; then the exit code.
+ */
+export async function stopProcess(run: ChildRun, graceMs = 15_000): Promise<number | null> {
+  const { child } = run;
+  const signal = (name: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+    if (run.detached) process.kill(-child.pid, name);
+    else child.kill(name);
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+  try {
+    return await run.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}

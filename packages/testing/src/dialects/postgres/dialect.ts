@@ -1,0 +1,67 @@
+import { prepareServerOutage } from '../../database-outage.ts';
+import type { Dialect } from '../../dialect.ts';
+import { databaseUrl, uniqueDatabaseName } from '../../test-database.ts';
+
+/** PostgreSQL, through `pg`. */
+export const dialect: Dialect = {
+  name: 'postgres',
+  title: 'PostgreSQL',
+  variable: {
+    name: 'DATABASE_URL',
+    unreachable: 'postgres://app:s3cret-pw@127.0.0.1:9/app',
+    unreachableNamed: '127.0.0.1:9/app',
+  },
+  server: {
+    variable: 'TEST_POSTGRES_URL',
+    example: 'postgres://postgres@127.0.0.1:5432/postgres',
+    imageVariable: 'TEST_POSTGRES_IMAGE',
+    image: 'postgres:17-alpine',
+    async start(image, log) {
+      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+      const container = await new PostgreSqlContainer(image)
+        // A server that lives for one test run: PostgreSQL's non-durable
+        // settings spare the disk (no fsync, no full-page writes); a crash
+        // of the container loses nothing anyone keeps.
+        .withCommand([
+          'postgres',
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
+        ])
+        .withLogConsumer(log)
+        .start();
+      return { url: container.getConnectionUri(), stop: () => container.stop().then(() => {}) };
+    },
+  },
+  async createDatabase(serverUrl) {
+    if (!serverUrl) throw new Error('no postgres server was provided to the tests');
+    const { default: pg } = await import('pg');
+    const name = uniqueDatabaseName();
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database "${name}"`);
+    return {
+      location: databaseUrl(serverUrl, name),
+      async countConnections() {
+        const { rows } = await admin.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        return rows[0]?.n ?? 0;
+      },
+      async serverVersion() {
+        const { rows } = await admin.query<{ version: string }>('show server_version');
+        return `PostgreSQL ${rows[0]?.version}`;
+      },
+      async drop() {
+        await admin.query(`drop database if exists "${name}" with (force)`);
+        await admin.end();
+      },
+    };
+  },
+  prepareOutage: prepareServerOutage,
+  packages: ['pg', '@types/pg', '@lucia-auth/adapter-postgresql', '@testcontainers/postgresql'],
+};
