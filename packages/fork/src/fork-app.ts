@@ -1,14 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import type { Dialect } from './dialect.ts';
+import type { Dialect } from '@repo/testing/dialect';
+import { parseAllDocuments } from 'yaml';
 import { dropOtherDialects } from './drop-other-dialects.ts';
+import { keepScripts } from './keep-scripts.ts';
 import { renderComposeFile } from './render-compose-file.ts';
 import { renderReadme } from './render-readme.ts';
 import { trimWorkspaceFile } from './trim-workspace-file.ts';
 
 export interface ForkAppOptions {
+  /** The dialect of the app to fork... */
   dialect: Dialect;
+  /** ...and every other, whose parts the fork leaves out. */
+  others: readonly Dialect[];
   /** An absolute path to a folder that does not exist or is empty. */
   target: string;
   /** The monorepo's root folder. */
@@ -18,8 +30,8 @@ export interface ForkAppOptions {
 /**
  * Root files that `turbo prune` leaves behind though the fork needs them: the
  * base tsconfig every package extends, Biome's configuration, the Node.js
- * version, the threat model its README links. pnpm-workspace.yaml is copied over prune's rewrite of it, which
- * has the same content but drops the comments that explain `allowBuilds`.
+ * version, the threat model its README links. pnpm-workspace.yaml is copied
+ * over prune's rewrite of it, which drops the comments that explain it.
  */
 const rootFiles = [
   'tsconfig.base.json',
@@ -39,46 +51,67 @@ const rootFiles = [
  * first commit. Installing is left to the fork's owner (`pnpm install`).
  *
  * @example
- * forkApp({ dialect: 'postgres', target: '/home/me/my-auth', root: '/home/me/lucia-kysely-examples' });
+ * forkApp({ dialect, others, target: '/home/me/my-auth', root: '/home/me/lucia-kysely-examples' });
  */
-export function forkApp({ dialect, target, root }: ForkAppOptions): void {
-  const app = `@app/${dialect}`;
+export function forkApp({ dialect, others, target, root }: ForkAppOptions): void {
+  const app = `@app/${dialect.name}`;
   const run = (command: string, args: string[], cwd: string) =>
     execFileSync(command, args, { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
 
   run(join(root, 'node_modules/.bin/turbo'), ['prune', app, '--out-dir', target], root);
-  dropOtherDialects(target, dialect);
+  dropOtherDialects(target, others);
   for (const file of rootFiles) copyFileSync(join(root, file), join(target, file));
-  const workspaceFile = join(target, 'pnpm-workspace.yaml');
-  writeFileSync(workspaceFile, trimWorkspaceFile(readFileSync(workspaceFile, 'utf8'), target));
   // The pruned lockfile, without the packages taken out. Only removals:
   // pnpm resolves nothing new, and what it checks comes from its local
   // cache when there (the network only when not).
   run('pnpm', ['install', '--lockfile-only', '--prefer-offline'], target);
+  const folders = ['apps', 'packages'].flatMap((parent) =>
+    readdirSync(join(target, parent)).map((name) => `${parent}/${name}`),
+  );
+  const manifests = ['.', ...folders].map((folder) =>
+    JSON.parse(readFileSync(join(target, folder, 'package.json'), 'utf8')),
+  );
+  const workspaceFile = join(target, 'pnpm-workspace.yaml');
+  const trimmed = trimWorkspaceFile(readFileSync(workspaceFile, 'utf8'), {
+    folders,
+    dependencies: new Set(
+      manifests.flatMap((manifest) => [
+        ...Object.keys(manifest.dependencies ?? {}),
+        ...Object.keys(manifest.devDependencies ?? {}),
+      ]),
+    ),
+    locked: lockedNames(readFileSync(join(target, 'pnpm-lock.yaml'), 'utf8')),
+  });
+  writeFileSync(workspaceFile, trimmed);
   // The README links the contract, the threat model and pictures of the pages.
   cpSync(join(root, 'docs'), join(target, 'docs'), { recursive: true });
 
   const manifestPath = join(target, 'package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const manifest = manifests[0];
   const monorepo: string = manifest.name;
-  manifest.name = `lucia-kysely-${dialect}`;
-  manifest.scripts.start = `pnpm --filter ${app} start`;
-  delete manifest.scripts.fork;
+  manifest.name = `lucia-kysely-${dialect.name}`;
+  manifest.scripts = keepScripts(
+    { ...manifest.scripts, start: `pnpm --filter ${app} start` },
+    {
+      packages: new Set(manifests.map((each) => each.name)),
+      exists: (path) => existsSync(join(target, path)),
+    },
+  );
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 
-  for (const readme of ['README.md', `apps/${dialect}/README.md`]) {
+  const names = [dialect, ...others].map((each) => each.name);
+  for (const readme of ['README.md', `apps/${dialect.name}/README.md`]) {
     const markdown = readFileSync(join(root, readme), 'utf8');
     try {
-      writeFileSync(join(target, readme), renderReadme(markdown, dialect));
+      writeFileSync(join(target, readme), renderReadme(markdown, dialect.name, names));
     } catch (error) {
       throw new Error(`${readme}: ${error instanceof Error ? error.message : error}`);
     }
   }
 
-  const compose = renderComposeFile(
-    readFileSync(join(root, 'docker-compose.yml'), 'utf8'),
-    dialect,
-  );
+  const compose = dialect.server
+    ? renderComposeFile(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), dialect.name)
+    : null;
   if (compose) writeFileSync(join(target, 'docker-compose.yml'), compose);
 
   const added = [
@@ -92,7 +125,7 @@ export function forkApp({ dialect, target, root }: ForkAppOptions): void {
     root,
     run,
     subject: `Fork ${app} out of ${monorepo}`,
-    body: `Made by \`pnpm fork ${dialect}\`: \`turbo prune ${app}\`, then what prune leaves undone: ${added.join(', ')}, and this commit.`,
+    body: `Made by \`pnpm fork ${dialect.name}\`: \`turbo prune ${app}\`, then what prune leaves undone: ${added.join(', ')}, and this commit.`,
   });
 }
 
@@ -131,4 +164,12 @@ function gitConfig(cwd: string, name: string): string {
   } catch {
     return '';
   }
+}
+
+/** The names of the packages a pnpm lockfile holds (`pg` of `pg@8.16.0`). */
+function lockedNames(lockfile: string): Set<string> {
+  const keys = parseAllDocuments(lockfile).flatMap((document) =>
+    Object.keys((document.toJS() as { packages?: object }).packages ?? {}),
+  );
+  return new Set(keys.map((key) => key.replace(/^(@?[^@]+)@.*$/, '$1')));
 }

@@ -1,28 +1,34 @@
 import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Dialect, dialects, isDialect } from './dialect.ts';
 
 export type ForkArguments =
-  | { ok: true; dialect: Dialect; target: string }
+  | { ok: true; dialect: string; target: string }
   | { ok: false; reason: string };
 
-export const usage = `pnpm fork <${dialects.join('|')}> <dir>`;
+/** How `pnpm fork` is called, with the dialects there are. */
+export function usageOf(dialects: readonly string[]): string {
+  return `pnpm fork <${dialects.join('|')}> <dir>`;
+}
 
 /**
- * Checks `pnpm fork`'s two arguments before anything is written: a known
- * dialect, and a target folder that does not exist or is empty (resolved
+ * Checks `pnpm fork`'s two arguments before anything is written: one of
+ * `dialects`, and a target folder that does not exist or is empty (resolved
  * from `cwd`). A refusal is one line for a person.
  *
  * @example
- * parseForkArguments(['postgres', '../my-auth'], process.cwd());
+ * parseForkArguments(['postgres', '../my-auth'], process.cwd(), ['postgres', 'sqlite']);
  * // { ok: true, dialect: 'postgres', target: '/home/me/my-auth' }
  */
-export function parseForkArguments(args: readonly string[], cwd: string): ForkArguments {
+export function parseForkArguments(
+  args: readonly string[],
+  cwd: string,
+  dialects: readonly string[],
+): ForkArguments {
   const [dialect, dir] = args;
   if (args.length !== 2 || !dialect || !dir) {
-    return { ok: false, reason: `expected a dialect and a folder: ${usage}` };
+    return { ok: false, reason: `expected a dialect and a folder: ${usageOf(dialects)}` };
   }
-  if (!isDialect(dialect)) {
+  if (!dialects.includes(dialect)) {
     return {
       ok: false,
       reason: `unknown dialect "${dialect}": expected one of ${dialects.join(', ')}`,

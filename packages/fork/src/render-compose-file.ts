@@ -1,16 +1,13 @@
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Dialect } from './dialect.ts';
-
 /**
  * The monorepo's `docker-compose.yml` cut down to a fork's: the one service
  * named after its dialect and the named volumes that service mounts, with the
- * file's comments and quoting kept. `null` for SQLite, which needs no server.
+ * file's comments and quoting kept.
  *
  * @example
  * renderComposeFile(readFileSync('docker-compose.yml', 'utf8'), 'postgres');
  */
-export function renderComposeFile(compose: string, dialect: Dialect): string | null {
-  if (dialect === 'sqlite') return null;
+export function renderComposeFile(compose: string, dialect: string): string {
   const document = parseDocument(compose);
   const services = document.get('services');
   if (!isMap(services) || !services.has(dialect)) {
@@ -41,7 +38,7 @@ export function renderComposeFile(compose: string, dialect: Dialect): string | n
   const header = [
     ' The database server of the app, for running it locally:',
     '   docker compose up -d',
-    " Its URL matches the app's default DATABASE_URL.",
+    " Its URL is the app's default database URL.",
   ].join('\n');
   if (isScalar(first) && first.commentBefore) first.commentBefore = header;
   else document.commentBefore = header;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderReadme } from '../src/render-readme.ts';
+import { renderReadme } from './render-readme.ts';
+
+const dialects = ['postgres', 'mysql', 'sqlite'];
 
 const readme = `# Title
 
@@ -12,17 +14,17 @@ One server app.
 
 | variable | app |
 | --- | --- |
-| \`DATABASE_URL\` | server | <!-- only:postgres mysql -->
-| \`DATABASE_PATH\` | file | <!-- only:sqlite -->
+| \`SERVER_URL\` | server | <!-- only:postgres mysql -->
+| \`FILE_PATH\` | file | <!-- only:sqlite -->
 `;
 
 describe('renderReadme', () => {
   it('keeps what is marked for the dialect, and unmarks it', () => {
-    expect(renderReadme(readme, 'postgres')).toBe(
-      '# Title\n\nOne server app.\n\n| variable | app |\n| --- | --- |\n| `DATABASE_URL` | server |\n',
+    expect(renderReadme(readme, 'postgres', dialects)).toBe(
+      '# Title\n\nOne server app.\n\n| variable | app |\n| --- | --- |\n| `SERVER_URL` | server |\n',
     );
-    expect(renderReadme(readme, 'sqlite')).toBe(
-      '# Title\n\n| variable | app |\n| --- | --- |\n| `DATABASE_PATH` | file |\n',
+    expect(renderReadme(readme, 'sqlite', dialects)).toBe(
+      '# Title\n\n| variable | app |\n| --- | --- |\n| `FILE_PATH` | file |\n',
     );
   });
 
@@ -33,6 +35,6 @@ describe('renderReadme', () => {
     ['an unknown tag', '<!-- only:oracle -->\n<!-- /only -->\n', 'line 1: unknown marker tag'],
     ['a marker inside a line', 'a <!-- only:mysql --> b\n', 'line 1: a marker must stand'],
   ])('refuses %s', (_, markdown, message) => {
-    expect(() => renderReadme(markdown, 'postgres')).toThrow(message);
+    expect(() => renderReadme(markdown, 'postgres', dialects)).toThrow(message);
   });
 });

@@ -1,11 +1,8 @@
-import type { Dialect } from './dialect.ts';
-
 const blockStart = /^<!-- only:([a-z ]+) -->$/;
 const blockEnd = /^<!-- \/only -->$/;
 const lineMarker = /\s*<!-- only:([a-z ]+) -->$/;
 const forkStart = /^<!-- fork:([a-z ]+)$/;
 const forkEnd = /^-->$/;
-const tagNames = new Set(['monorepo', 'postgres', 'mysql', 'sqlite']);
 
 /**
  * Renders a README of the monorepo for a fork of one dialect's app. The README
@@ -19,17 +16,25 @@ const tagNames = new Set(['monorepo', 'postgres', 'mysql', 'sqlite']);
  * - `<!-- fork:postgres` … `-->`: hidden in the monorepo; in a fork of a
  *   listed dialect, the lines in between are shown.
  *
- * A marker that is unknown, unclosed or nested is an error, so that a README
- * edit cannot silently leak one dialect's text into another's fork.
+ * The tags are `monorepo` and the names in `dialects`. A marker that is
+ * unknown, unclosed or nested is an error, so that a README edit cannot
+ * silently leak one dialect's text into another's fork.
  *
  * Written by hand: Markdown processors (remark and its plugins) parse the
  * whole document and print it again in their own formatting; these markers
  * only need a line filter.
  *
  * @example
- * renderReadme('a\n<!-- only:mysql -->\nb\n<!-- /only -->\n', 'postgres'); // 'a\n'
+ * renderReadme('a\n<!-- only:mysql -->\nb\n<!-- /only -->\n', 'postgres', ['postgres', 'mysql']); // 'a\n'
  */
-export function renderReadme(markdown: string, dialect: Dialect): string {
+export function renderReadme(markdown: string, dialect: string, dialects: string[]): string {
+  const tagNames = new Set(['monorepo', ...dialects]);
+  const lists = (tags: string | undefined, where: string): boolean => {
+    const names = (tags ?? '').split(' ').filter(Boolean);
+    const unknown = names.find((name) => !tagNames.has(name));
+    if (unknown || names.length === 0) throw new Error(`${where}: unknown marker tag "${unknown}"`);
+    return names.includes(dialect);
+  };
   const kept: string[] = [];
   let open: { kind: 'only' | 'fork'; keep: boolean; line: number } | null = null;
 
@@ -41,7 +46,7 @@ export function renderReadme(markdown: string, dialect: Dialect): string {
       if (open) throw new Error(`${where}: a marker inside the block opened on line ${open.line}`);
       open = {
         kind: text.startsWith('<!-- only') ? 'only' : 'fork',
-        keep: lists(start[1], dialect, where),
+        keep: lists(start[1], where),
         line,
       };
       continue;
@@ -56,7 +61,7 @@ export function renderReadme(markdown: string, dialect: Dialect): string {
     if (open && !open.keep) continue;
     const marked = text.match(lineMarker);
     if (marked) {
-      if (lists(marked[1], dialect, where)) kept.push(text.slice(0, marked.index));
+      if (lists(marked[1], where)) kept.push(text.slice(0, marked.index));
       continue;
     }
     if (text.includes('<!-- only:') || text.includes('<!-- fork:') || text.includes('/only -->')) {
@@ -71,11 +76,4 @@ export function renderReadme(markdown: string, dialect: Dialect): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim()}\n`;
-}
-
-function lists(tags: string | undefined, dialect: Dialect, where: string): boolean {
-  const names = (tags ?? '').split(' ').filter(Boolean);
-  const unknown = names.find((name) => !tagNames.has(name));
-  if (unknown || names.length === 0) throw new Error(`${where}: unknown marker tag "${unknown}"`);
-  return names.includes(dialect);
 }

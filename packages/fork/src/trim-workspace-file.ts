@@ -1,36 +1,43 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+
+export interface WorkspaceContents {
+  /** The workspace's package folders (`apps/postgres`, `packages/auth`, ...). */
+  folders: readonly string[];
+  /** Every package name its manifests depend on. */
+  dependencies: ReadonlySet<string>;
+  /** Every package name its lockfile holds. */
+  locked: ReadonlySet<string>;
+}
 
 /**
- * The monorepo's pnpm-workspace.yaml cut to a fork: without the `bench`
- * package, which the fork does not have, and without the catalog versions
- * of packages no manifest of the fork names. Edited line by line rather than
- * parsed and written again, so that its comments stay.
+ * The monorepo's pnpm-workspace.yaml cut to a fork, with its comments: the
+ * package globs that match none of the fork's folders (`bench`), the catalog
+ * versions of packages no manifest of the fork names, and the `allowBuilds`
+ * of packages its lockfile does not hold are taken out.
+ *
+ * @example
+ * trimWorkspaceFile(readFileSync('pnpm-workspace.yaml', 'utf8'), contents);
  */
-export function trimWorkspaceFile(workspaceFile: string, target: string): string {
-  const used = new Set<string>();
-  const manifests = [
-    'package.json',
-    ...['apps', 'packages'].flatMap((folder) =>
-      readdirSync(join(target, folder)).map((name) => join(folder, name, 'package.json')),
-    ),
-  ];
-  for (const manifest of manifests) {
-    const { dependencies = {}, devDependencies = {} } = JSON.parse(
-      readFileSync(join(target, manifest), 'utf8'),
+export function trimWorkspaceFile(workspaceFile: string, contents: WorkspaceContents): string {
+  const document = parseDocument(workspaceFile);
+  const packages = document.get('packages');
+  if (isSeq(packages)) {
+    packages.items = packages.items.filter(
+      (item) =>
+        isScalar(item) && contents.folders.some((folder) => matches(String(item.value), folder)),
     );
-    for (const name of [...Object.keys(dependencies), ...Object.keys(devDependencies)]) {
-      used.add(name);
-    }
   }
-  let section = '';
-  return workspaceFile
-    .split('\n')
-    .filter((line) => {
-      if (/^\S/.test(line)) section = line;
-      if (section === 'packages:' && line === '  - bench') return false;
-      const entry = section === 'catalog:' && line.match(/^ {2}"?([^":\s]+)"?:/);
-      return !entry || used.has(entry[1] as string);
-    })
-    .join('\n');
+  const keep = (section: string, names: ReadonlySet<string>) => {
+    const map = document.get(section);
+    if (!isMap(map)) return;
+    map.items = map.items.filter((pair) => isScalar(pair.key) && names.has(String(pair.key.value)));
+  };
+  keep('catalog', contents.dependencies);
+  keep('allowBuilds', contents.locked);
+  return document.toString();
+}
+
+/** Whether a workspace glob (`apps/*`, `bench`) names `folder`. */
+function matches(glob: string, folder: string): boolean {
+  return glob.endsWith('/*') ? folder.startsWith(glob.slice(0, -1)) : folder === glob;
 }
