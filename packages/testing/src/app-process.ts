@@ -23,6 +23,9 @@ export interface StartProcessOptions {
   detached?: boolean;
 }
 
+/** The processes started and not yet exited, for `stopAllProcesses`. */
+const running = new Set<ChildRun>();
+
 /** Starts `command` and keeps what it prints. */
 export function startProcess(
   command: string,
@@ -48,7 +51,7 @@ export function startProcess(
   });
   // 'close', not 'exit': every byte it printed has been read by then.
   const exited = once(child, 'close').then(([code]) => code as number | null);
-  return {
+  const run = {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
@@ -56,6 +59,17 @@ export function startProcess(
     exited,
     detached,
   };
+  running.add(run);
+  void exited.finally(() => running.delete(run));
+  return run;
+}
+
+/**
+ * Stops every process started here that is still running: what a test left
+ * behind when it failed or timed out (a test file's `afterAll`).
+ */
+export async function stopAllProcesses(): Promise<void> {
+  await Promise.all([...running].map((run) => stopProcess(run, 5_000)));
 }
 
 /** Runs `command` to its end: its exit code and what it printed. */
@@ -90,18 +104,24 @@ export function startAppProcess(
 }
 
 /**
- * Waits (at most 30 s) for the start line an app logs,
+ * Waits for the start line an app logs,
  * `{"bind":"127.0.0.1:PORT",...,"msg":"serving <origin>"}`: the address it
- * listens on, and the public origin it answers unsafe requests from.
+ * listens on, and the public origin it answers unsafe requests from. An app
+ * that has not started within `timeoutMs` (less than a test's 30 s, so that
+ * the test can still say why) is stopped, and the error shows its output.
  */
-export async function waitForServing(run: ChildRun): Promise<{ url: string; origin: string }> {
-  const deadline = Date.now() + 30_000;
+export async function waitForServing(
+  run: ChildRun,
+  timeoutMs = 20_000,
+): Promise<{ url: string; origin: string }> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const match = run.output().match(/"bind":"([^"]+)".*"msg":"serving (\S+)"/);
     if (match?.[1] && match[2]) return { url: `http://${match[1]}`, origin: match[2] };
     if (run.child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  await stopProcess(run, 1_000);
   throw new Error(`the app did not start:\n${run.output()}`);
 }
 

@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { type ChildRun, startAppProcess, stopProcess, waitForServing } from './app-process.ts';
+import {
+  type ChildRun,
+  startAppProcess,
+  stopAllProcesses,
+  stopProcess,
+  waitForServing,
+} from './app-process.ts';
 import type { Dialect } from './dialect.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
 import { launchChromium } from './launch-chromium.ts';
@@ -43,6 +49,7 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
   afterAll(async () => {
     await browser?.close();
     if (run) await stopProcess(run);
+    await stopAllProcesses();
     await database?.drop();
   });
 

@@ -6,6 +6,7 @@ import type { ThrottleLimits } from '@repo/auth/throttle';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
 import { type Logger, pino } from 'pino';
 import { inject } from 'vitest';
+import { stopAllProcesses } from './app-process.ts';
 import type { Dialect } from './dialect.ts';
 import { TestClient } from './test-client.ts';
 import type { TestDatabase } from './test-database.ts';
@@ -131,6 +132,7 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    await stopAllProcesses();
     // The lists keep their entries: a closed better-sqlite3 connection that is
     // garbage-collected can abort Node.js 24 (see the SQLite app's reuse-statements.ts).
     for (const opened of this.#opened) await opened.close().catch(() => {});
