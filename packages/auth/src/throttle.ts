@@ -23,9 +23,13 @@ const usernameMemoryMs = 24 * 60 * minute;
  * The throttling rules of docs/API.md, kept in the database so that every
  * app process on it counts the same attempts. Each check answers the seconds
  * to wait (0: go ahead); times come from the app's clock (`now`, in ms).
- * Written by hand: rate-limit libraries count requests, not failed sign-ins
- * and consecutive failures per username, and keep their counts in memory or
- * Redis, not in the app's own SQL database.
+ * Written by hand: rate-limiter-flexible, the maintained library with SQL
+ * stores (PostgreSQL, MySQL, SQLite, Prisma, Drizzle), takes each driver's
+ * own client, not Kysely, and creates its tables itself at run time; here
+ * that would be a store per dialect wired in every app's database.ts, and
+ * tables outside the migrations. Nor does it hold a per-username lock that
+ * doubles with each failure. These rules are a few queries on the app's
+ * Kysely, in tables its migrations make.
  */
 export class Throttle {
   readonly #db: Kysely<Database>;
