@@ -34,11 +34,11 @@ export interface Dialect {
 
 /** Where a test run gets a database server: a URL, else a container. */
 export interface TestServerSource {
-  /** Names a server whose user may create databases, e.g. `TEST_POSTGRES_URL`... */
+  /** Names a server whose user may create databases: `TEST_<NAME>_URL`... */
   variable: string;
   /** ...with a value such as this. */
   example: string;
-  /** Names the Testcontainers image, e.g. `TEST_POSTGRES_IMAGE`... */
+  /** Names the Testcontainers image: `TEST_<NAME>_IMAGE`... */
   imageVariable: string;
   /** ...the official image when it is unset. */
   image: string;
