@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ProviderConfig, parseProviderConfig } from './provider-config.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveCount = z.coerce.number().int().positive();
@@ -31,14 +32,16 @@ export type Config<Extra extends z.ZodRawShape = Record<never, never>> = z.outpu
   z.output<z.ZodObject<Extra>> & {
     /** Whether cookies get `Secure`: exactly when ORIGIN is https. */
     secure: boolean;
+    /** The OpenID Connect providers of `AUTH_PROVIDERS`, in its order. */
+    providers: ProviderConfig[];
   };
 
 /** A variable that is missing or malformed: one line names it and says why. */
 export class ConfigError extends Error {}
 
 /**
- * Parses the environment with the common variables and the app's own
- * (its `DATABASE_URL` or `DATABASE_PATH`). An empty variable counts as unset.
+ * Parses the environment with the common variables, the providers of
+ * `AUTH_PROVIDERS`, and the app's own (its `DATABASE_URL` or `DATABASE_PATH`). An empty variable counts as unset.
  *
  * @example
  * const config = parseConfig(process.env, { DATABASE_PATH: z.string().default('data/app.db') });
@@ -56,7 +59,13 @@ export function parseConfig<Extra extends z.ZodRawShape>(
     throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}`);
   }
   const parsed = result.data as z.output<typeof commonSchema> & z.output<z.ZodObject<Extra>>;
-  return { ...parsed, secure: parsed.ORIGIN?.startsWith('https://') ?? false };
+  const providers = parseProviderConfig(set);
+  if (!providers.ok) throw new ConfigError(`${providers.variable}: ${providers.message}`);
+  return {
+    ...parsed,
+    secure: parsed.ORIGIN?.startsWith('https://') ?? false,
+    providers: providers.providers,
+  };
 }
 
 /**

@@ -19,13 +19,16 @@ export interface UserTable<T extends Timestamp> {
 
 /**
  * A way to sign in as a user (the Lucia v2 "key" table this project keeps).
- * `id` is `"<provider>:<provider user id>"`, e.g. `username:alice`;
- * `hashed_password` is null for keys that carry no password (OAuth, later).
+ * `id` is `"<provider>:<provider user id>"`: `username:alice` for a
+ * password, `google:<sub>` for an OpenID Connect identity, whose
+ * `hashed_password` is null.
  */
 export interface KeyTable {
   id: string;
   user_id: string;
   hashed_password: string | null;
+  /** When the key was made (app clock, ms); null for keys older than migration 0005. */
+  created_at_ms: ColumnType<number | string | null, number | undefined, number>;
 }
 
 /**
@@ -69,6 +72,22 @@ export interface UsernameThrottleTable {
 }
 
 /**
+ * A sign-in through an OpenID Connect provider in progress, used once and
+ * kept 10 minutes. `id` is the SHA-256 (hex) of the random id the
+ * browser's `auth_flow` cookie holds, so that the table holds no usable
+ * cookie; `link_user_id` is set when a signed-in user links the provider.
+ */
+export interface AuthFlowTable {
+  id: string;
+  provider: string;
+  state: string;
+  code_verifier: string;
+  nonce: string;
+  link_user_id: string | null;
+  expires_at_ms: EpochMs;
+}
+
+/**
  * The tables of every dialect. `Database` (any timestamp) is what the
  * dialect-agnostic code in `@repo/auth` sees; each app opens its Kysely with
  * the precise type of its driver.
@@ -82,6 +101,7 @@ export interface Database<T extends Timestamp = Timestamp> {
   session: SessionTable<T>;
   throttle_event: ThrottleEventTable;
   username_throttle: UsernameThrottleTable;
+  auth_flow: AuthFlowTable;
 }
 
 export type PostgresDatabase = Database<Date>;
