@@ -11,9 +11,13 @@ import { createAuthService } from './auth-service.ts';
 import { clientAddress } from './client-address.ts';
 import { handleError, handleNotFound } from './handle-error.tsx';
 import { healthRoute } from './health-route.ts';
+import { createIdentityService } from './identity-service.ts';
 import { originCheck } from './origin-check.ts';
 import { pageRoutes } from './page-routes.tsx';
 import { argon2Hasher, type PasswordHasher } from './password-hashing.ts';
+import type { ProviderConfig } from './provider-config.ts';
+import { createProviderDirectory } from './provider-directory.ts';
+import { providerRoutes } from './provider-routes.tsx';
 import { sessionMiddleware } from './session-middleware.ts';
 import { styleRoute } from './style-route.ts';
 import type { ThrottleLimits } from './throttle.ts';
@@ -29,6 +33,8 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
   limits?: ThrottleLimits;
   /** Argon2id by default; tests pass one that counts its calls. */
   passwords?: PasswordHasher;
+  /** The OpenID Connect providers of `AUTH_PROVIDERS`; none by default. */
+  providers?: ProviderConfig[];
 }
 
 /**
@@ -41,13 +47,35 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'lucia'> {
  */
 export function createApp(options: CreateAppOptions) {
   const { db, lucia, origin, logger, trustProxy = false } = options;
+  const limits = options.limits ?? { signinPerAddress: 10, signupPerAddress: 30 };
   const service = createAuthService({
     db,
     lucia,
     logger,
-    limits: options.limits ?? { signinPerAddress: 10, signupPerAddress: 30 },
+    limits,
     passwords: options.passwords ?? argon2Hasher,
   });
+  const providers = createProviderDirectory(options.providers ?? []);
+  const identities = createIdentityService({
+    db,
+    logger,
+    providers,
+    limits,
+    origin,
+    startSession: service.startSession,
+  });
+  // Discovery starts now, so that the first button is quick; a provider
+  // that is down does not stop the app, and is asked again at the next try.
+  for (const provider of providers.list()) {
+    provider.discover().then(
+      () => logger.info({ provider: provider.name }, 'provider discovered'),
+      () =>
+        logger.warn(
+          { provider: provider.name },
+          'provider cannot be reached; it is asked again at the next sign-in through it',
+        ),
+    );
+  }
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -103,8 +131,13 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', styleRoute());
   app.use(sessionMiddleware(db, lucia));
   const addressOf = (c: Context) => clientAddress(c, trustProxy);
-  app.route('/api', authRoutes({ service, addressOf }));
-  app.route('/', pageRoutes({ service, addressOf }));
+  app.route('/api', authRoutes({ service, identities, addressOf }));
+  const choices = providers.list().map(({ name, label }) => ({ name, label }));
+  app.route('/', pageRoutes({ service, identities, providers: choices, addressOf }));
+  app.route(
+    '/',
+    providerRoutes({ identities, providers, secure: origin.startsWith('https://'), addressOf }),
+  );
   app.route('/', healthRoute(db));
   app.notFound(handleNotFound);
   app.onError(handleError(logger));
