@@ -96,7 +96,10 @@ export function createApp(options: CreateAppOptions) {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'"],
-        formAction: ["'self'"],
+        // 'self', and the providers' authorization endpoints (see formTargets).
+        formAction: providers.list().length
+          ? ["'self'", () => providers.formTargets().join(' ')]
+          : ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },

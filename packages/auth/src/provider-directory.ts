@@ -28,6 +28,9 @@ export interface Provider extends ProviderConfig {
  */
 export function createProviderDirectory(configs: ProviderConfig[]) {
   const providers = new Map<string, Provider>();
+  // Where a "Continue with" form's post ends up after its redirect: each
+  // issuer's origin, and its authorization endpoint's once discovered.
+  const formTargets = new Set(configs.map((config) => new URL(config.issuer).origin));
   for (const config of configs) {
     let discovered: Promise<client.Configuration> | null = null;
     const discover = () => {
@@ -45,6 +48,8 @@ export function createProviderDirectory(configs: ProviderConfig[]) {
         )
         .then((configuration) => {
           client.enableNonRepudiationChecks(configuration);
+          const endpoint = configuration.serverMetadata().authorization_endpoint;
+          if (endpoint) formTargets.add(new URL(endpoint).origin);
           return configuration;
         })
         .catch((error: unknown) => {
@@ -63,6 +68,15 @@ export function createProviderDirectory(configs: ProviderConfig[]) {
     /** Every provider, in the order of `AUTH_PROVIDERS`. */
     list(): Provider[] {
       return [...providers.values()];
+    },
+    /**
+     * The origins a form of the pages may end up at besides the app's own,
+     * for the CSP's `form-action`: Chromium holds a form's post to it through
+     * the redirects that follow, and `POST /signin/:provider` redirects to
+     * the provider's authorization endpoint.
+     */
+    formTargets(): string[] {
+      return [...formTargets];
     },
   };
 }

@@ -147,6 +147,24 @@ export function describeProviders(harness: Harness) {
       expect(Number(row?.expires_at_ms) - Date.now()).toBeLessThanOrEqual(10 * 60 * 1000);
     });
 
+    it('shows "Continue with" buttons, and lets forms post on to the providers under the CSP', async () => {
+      for (const path of ['/signin', '/signup']) {
+        const response = await opened.client().get(path);
+        const html = await response.text();
+        expect(html).toContain('<form method="post" action="/signin/alpha">');
+        expect(html).toContain('Continue with Alpha ID');
+        expect(html).toContain('Continue with Beta');
+        // Chromium holds a form's post to form-action through its redirects.
+        const csp = response.headers.get('Content-Security-Policy') ?? '';
+        const formAction = csp
+          .split(';')
+          .find((directive) => directive.trim().startsWith('form-action'));
+        expect(formAction?.trim().split(/\s+/).sort()).toEqual(
+          ['form-action', "'self'", alpha.issuer, beta.issuer].sort(),
+        );
+      }
+    });
+
     it('names the flow cookie __Host-auth_flow, Secure, when ORIGIN is https', async () => {
       const origin = 'https://auth.example.test';
       const secure = await startTestProvider({ clients: [clientOf('alpha', origin)] });
