@@ -12,6 +12,7 @@ import {
 } from '../harness.ts';
 import { signInAtProvider } from '../oidc/sign-in-at-provider.ts';
 import { startTestProvider, type TestProvider } from '../oidc/start-test-provider.ts';
+import { startAppProcess } from '../start-app-process.ts';
 import { jsonOf, sessionCookieOf, type TestClient } from '../test-client.ts';
 
 const clientSecret = 'test-client-secret-3f9a1c';
@@ -537,6 +538,66 @@ export function describeProviders(harness: Harness) {
         password: goodPassword,
       });
       expect(signup.status).toBe(201);
+    });
+  });
+
+  describe(`${harness.dialect}: provider pages`, () => {
+    it('lists the ways to sign in on /account, sets a first password and unlinks by form', async () => {
+      const client = opened.client();
+      await continueWith(client, 'alpha', uniqueSub());
+      const page = await (await client.get('/account')).text();
+      expect(page).toContain('Ways to sign in');
+      expect(page).toContain('Set a password');
+      expect(page).not.toContain('name="currentPassword"');
+      expect(page).toContain('<form method="post" action="/signin/beta">');
+      // The only way in has no Unlink button.
+      expect(page).not.toContain('Unlink Alpha ID');
+
+      const set = await client.postForm('/account/password', {
+        newPassword: 'my first password here',
+      });
+      expect(set.status).toBe(303);
+      expect(set.headers.get('Location')).toBe('/account?done=password-set');
+      const after = await (await client.get('/account?done=password-set')).text();
+      expect(after).toContain('Your password is set');
+      expect(after).toContain('name="currentPassword"');
+      expect(after).toContain('Unlink Alpha ID');
+      const again = await client.postForm('/account/password', {
+        newPassword: 'another new password',
+      });
+      expect(again.status).toBe(400);
+      expect(await again.text()).toMatch(/id="currentPassword-error">Enter your current password/);
+
+      const unlinked = await client.postForm('/account/identities/unlink', { provider: 'alpha' });
+      expect(unlinked.status).toBe(303);
+      expect(unlinked.headers.get('Location')).toBe('/account?done=provider-unlinked');
+      const missing = await client.postForm('/account/identities/unlink', { provider: 'alpha' });
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toContain('not linked to your account');
+    });
+
+    it('stops the app at start on a bad provider variable, naming it and never the secret', async () => {
+      const cases: [Record<string, string>, string][] = [
+        [{ AUTH_PROVIDERS: 'Git-Lab' }, 'AUTH_PROVIDERS'],
+        [{ AUTH_PROVIDERS: 'gitlab' }, 'AUTH_GITLAB_ISSUER'],
+        [
+          {
+            AUTH_PROVIDERS: 'gitlab',
+            AUTH_GITLAB_ISSUER: 'http://gitlab.example.com',
+            AUTH_GITLAB_CLIENT_ID: 'id',
+            AUTH_GITLAB_CLIENT_SECRET: 'a-secret-value-9f8e',
+          },
+          'AUTH_GITLAB_ISSUER',
+        ],
+      ];
+      for (const [env, variable] of cases) {
+        const run = startAppProcess(harness.options.main, env);
+        expect(await run.exited).toBe(1);
+        const lines = run.output().trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(variable);
+        expect(run.output()).not.toContain('a-secret-value-9f8e');
+      }
     });
   });
 
