@@ -9,6 +9,7 @@ import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth-routes.ts';
 import { createAuthService } from './auth-service.ts';
 import { clientAddress } from './client-address.ts';
+import { describeProviderError } from './describe-provider-error.ts';
 import { handleError, handleNotFound } from './handle-error.tsx';
 import { healthRoute } from './health-route.ts';
 import { createIdentityService } from './identity-service.ts';
@@ -69,9 +70,9 @@ export function createApp(options: CreateAppOptions) {
   for (const provider of providers.list()) {
     provider.discover().then(
       () => logger.info({ provider: provider.name }, 'provider discovered'),
-      () =>
+      (error: unknown) =>
         logger.warn(
-          { provider: provider.name },
+          { provider: provider.name, code: describeProviderError(error).code },
           'provider cannot be reached; it is asked again at the next sign-in through it',
         ),
     );

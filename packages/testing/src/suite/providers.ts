@@ -170,7 +170,11 @@ export function describeProviders(harness: Harness) {
       const origin = 'https://auth.example.test';
       const secure = await startTestProvider({ clients: [clientOf('alpha', origin)] });
       try {
-        const app = await harness.open({ origin, providers: [configOf('alpha', secure)] });
+        const app = await harness.open({
+          origin,
+          poolSize: 2,
+          providers: [configOf('alpha', secure)],
+        });
         const response = await app.client().postForm('/signin/alpha');
         expect(response.status).toBe(303);
         const [cookie] = response.headers.getSetCookie();
@@ -500,7 +504,7 @@ export function describeProviders(harness: Harness) {
     it('serves passwords while a provider is down at start, then fetches its discovery again', async () => {
       const gamma = await startTestProvider({ clients: [clientOf('gamma')] });
       await gamma.stop();
-      const app = await harness.open({ providers: [configOf('gamma', gamma)] });
+      const app = await harness.open({ poolSize: 2, providers: [configOf('gamma', gamma)] });
       const client = app.client();
       const down = await client.postForm('/signin/gamma');
       expect(down.status).toBe(503);
@@ -521,7 +525,7 @@ export function describeProviders(harness: Harness) {
 
     it('answers 503 when the provider is down at the callback; passwords still work', async () => {
       const delta = await startTestProvider({ clients: [clientOf('delta')] });
-      const app = await harness.open({ providers: [configOf('delta', delta)] });
+      const app = await harness.open({ poolSize: 2, providers: [configOf('delta', delta)] });
       const client = app.client();
       const start = await client.postForm('/signin/delta');
       const callback = await signInAtProvider(start.headers.get('Location') ?? '', {
@@ -576,29 +580,29 @@ export function describeProviders(harness: Harness) {
       expect(await missing.text()).toContain('not linked to your account');
     });
 
-    it('stops the app at start on a bad provider variable, naming it and never the secret', async () => {
-      const cases: [Record<string, string>, string][] = [
-        [{ AUTH_PROVIDERS: 'Git-Lab' }, 'AUTH_PROVIDERS'],
-        [{ AUTH_PROVIDERS: 'gitlab' }, 'AUTH_GITLAB_ISSUER'],
-        [
-          {
-            AUTH_PROVIDERS: 'gitlab',
-            AUTH_GITLAB_ISSUER: 'http://gitlab.example.com',
-            AUTH_GITLAB_CLIENT_ID: 'id',
-            AUTH_GITLAB_CLIENT_SECRET: 'a-secret-value-9f8e',
-          },
-          'AUTH_GITLAB_ISSUER',
-        ],
-      ];
-      for (const [env, variable] of cases) {
+    it.each([
+      [{ AUTH_PROVIDERS: 'Git-Lab' }, 'AUTH_PROVIDERS'],
+      [{ AUTH_PROVIDERS: 'gitlab' }, 'AUTH_GITLAB_ISSUER'],
+      [
+        {
+          AUTH_PROVIDERS: 'gitlab',
+          AUTH_GITLAB_ISSUER: 'http://gitlab.example.com',
+          AUTH_GITLAB_CLIENT_ID: 'id',
+          AUTH_GITLAB_CLIENT_SECRET: 'a-secret-value-9f8e',
+        },
+        'AUTH_GITLAB_ISSUER',
+      ],
+    ])(
+      'stops the app at start on %o with one line naming %s, never the secret',
+      async (env, variable) => {
         const run = startAppProcess(harness.options.main, env);
         expect(await run.exited).toBe(1);
         const lines = run.output().trim().split('\n');
         expect(lines).toHaveLength(1);
         expect(lines[0]).toContain(variable);
         expect(run.output()).not.toContain('a-secret-value-9f8e');
-      }
-    });
+      },
+    );
   });
 
   describe(`${harness.dialect}: accounts made through a provider`, () => {
@@ -643,6 +647,7 @@ export function describeProviders(harness: Harness) {
 
     it('counts accounts made through a provider against RATE_LIMIT_SIGNUP_IP; returning users are not throttled', async () => {
       const app = await harness.open({
+        poolSize: 2,
         limits: { signinPerAddress: 10, signupPerAddress: 2 },
         providers: [configOf('alpha', alpha, 'Alpha ID')],
       });
@@ -698,6 +703,7 @@ export function describeProviders(harness: Harness) {
       const lines: string[] = [];
       const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
       const app = await harness.open({
+        poolSize: 2,
         logger,
         providers: [configOf('alpha', alpha, 'Alpha ID'), configOf('beta', beta)],
       });
