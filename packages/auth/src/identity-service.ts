@@ -154,28 +154,28 @@ export function createIdentityService(options: IdentityServiceOptions) {
         return fail('link_mismatch', { ...logged, userId: input.user?.id ?? null });
       }
 
-      let subject: string;
-      let nameClaims: NameClaims;
+      let configuration: client.Configuration;
+      let tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
+      let claims: client.IDToken | undefined;
       try {
-        const configuration = await provider.discover();
+        configuration = await provider.discover();
         const callback = new URL(redirectUri(name));
         callback.search = query.toString();
-        const tokens = await client.authorizationCodeGrant(configuration, callback, {
+        tokens = await client.authorizationCodeGrant(configuration, callback, {
           pkceCodeVerifier: flow.codeVerifier,
           expectedState: flow.state,
           expectedNonce: flow.nonce,
           idTokenExpected: true,
         });
-        const claims = tokens.claims();
-        if (!claims || !subjectPattern.test(claims.sub)) {
-          return fail('invalid_token', { ...logged, code: 'unusable_sub' });
-        }
-        subject = claims.sub;
-        nameClaims = flow.linkUserId ? {} : await readNameClaims(configuration, tokens, claims);
+        claims = tokens.claims();
       } catch (error) {
         const { kind, code } = describeProviderError(error);
         return fail(kind, { ...logged, code });
       }
+      if (!claims || !subjectPattern.test(claims.sub)) {
+        return fail('invalid_token', { ...logged, code: 'unusable_sub' });
+      }
+      const subject = claims.sub;
 
       const keyId = providerKeyId(name, subject);
       const now = Date.now();
@@ -213,6 +213,15 @@ export function createIdentityService(options: IdentityServiceOptions) {
       if (wait > 0) {
         audit.warn({ event: 'signup_throttled', ...logged, retryAfter: wait }, 'throttled');
         return { ok: false, reason: 'too_many_attempts', retryAfter: wait };
+      }
+      // Only a new account needs a name, and maybe a UserInfo request for it.
+      let nameClaims: NameClaims;
+      try {
+        nameClaims = await readNameClaims(configuration, tokens, claims);
+      } catch (error) {
+        await throttle.signUpFailed(attempt);
+        const { kind, code } = describeProviderError(error);
+        return fail(kind, { ...logged, code, step: 'userinfo' });
       }
       const account = await createProviderAccount(db, {
         keyId,
