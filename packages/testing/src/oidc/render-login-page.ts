@@ -1,4 +1,4 @@
-/** Escapes text for HTML: the issuer and uid are ours, but a page escapes what it prints. */
+/** Escapes text for HTML: the uid is the provider's, but a page escapes what it prints. */
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => `&#${character.codePointAt(0)};`);
 }
@@ -7,7 +7,7 @@ function escapeHtml(value: string): string {
  * The test provider's login page: any login signs in as the account of that
  * `sub`, no password asked; Cancel answers the app with `access_denied`.
  */
-export function renderLoginPage({ uid, issuer }: { uid: string; issuer: string }): string {
+export function renderLoginPage({ uid }: { uid: string }): string {
   const base = `/interaction/${escapeHtml(uid)}`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -28,7 +28,7 @@ form { margin: 0 0 .75rem; }
 </head>
 <body>
 <h1>Local OpenID Provider</h1>
-<p>A test provider at ${escapeHtml(issuer)}. Type any login: it is the account's subject (<code>sub</code>). No password is asked.</p>
+<p>A test provider on this machine. Type any login: it is the account's subject (<code>sub</code>). No password is asked.</p>
 <form method="post" action="${base}/login">
 <label for="login">Login</label>
 <input id="login" name="login" required autofocus autocomplete="off">

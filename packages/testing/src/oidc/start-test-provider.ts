@@ -165,7 +165,7 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
     } else {
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = renderLoginPage({ uid: details.uid, issuer });
+      ctx.body = renderLoginPage({ uid: details.uid });
       return;
     }
     const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, {
