@@ -10,7 +10,7 @@ export interface PublicUser {
 }
 
 /** The `key` row of a username and password. */
-function passwordKeyId(username: string): string {
+export function passwordKeyId(username: string): string {
   return `username:${username}`;
 }
 
@@ -79,4 +79,34 @@ export async function setPassword(
     if (options.endSessions)
       await trx.deleteFrom('session').where('user_id', '=', userId).execute();
   });
+}
+
+/**
+ * Gives a user who has no password (one who signed up through a provider)
+ * its first: a `username:` key, and every session of the user ends in the
+ * same transaction, as a change does. `false` when the user has one already.
+ */
+export async function setFirstPassword(
+  db: Kysely<Database>,
+  user: PublicUser,
+  hashedPassword: string,
+): Promise<boolean> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('key')
+        .values({
+          id: passwordKeyId(user.username),
+          user_id: user.id,
+          hashed_password: hashedPassword,
+          created_at_ms: Date.now(),
+        })
+        .execute();
+      await trx.deleteFrom('session').where('user_id', '=', user.id).execute();
+    });
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
 }

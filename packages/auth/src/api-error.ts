@@ -9,6 +9,8 @@ const statusOf = {
   forbidden_origin: 403,
   not_found: 404,
   username_taken: 409,
+  identity_taken: 409,
+  last_sign_in_method: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_attempts: 429,
@@ -26,6 +28,9 @@ const defaultMessage: Record<ErrorCode, string> = {
   forbidden_origin: 'The request did not come from this site.',
   not_found: 'Not found.',
   username_taken: 'That username is taken.',
+  identity_taken: 'That identity is already linked to another account.',
+  last_sign_in_method:
+    'This is your only way to sign in: set a password or link another provider first.',
   payload_too_large: 'The request body is too large.',
   unsupported_media_type: 'Send the body as application/json.',
   too_many_attempts: 'Too many attempts. Try again later.',

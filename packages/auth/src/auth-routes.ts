@@ -3,11 +3,13 @@ import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import type { AuthService, Caller, Failure } from './auth-service.ts';
 import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
+import type { IdentityService } from './identity-service.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { setSessionCookie } from './set-session-cookie.ts';
 
 export interface AuthRoutesOptions {
   service: AuthService;
+  identities: IdentityService;
   /** The address throttling counts a request against. */
   addressOf(c: Context): string;
 }
@@ -19,6 +21,9 @@ function fail(failure: Failure): never {
       headers: { 'Retry-After': String(failure.retryAfter) },
     });
   }
+  if (failure.reason === 'invalid_input') {
+    throw new ApiError('invalid_input', { fields: failure.fields });
+  }
   throw new ApiError(failure.reason);
 }
 
@@ -26,7 +31,7 @@ function fail(failure: Failure): never {
  * The JSON API of docs/API.md, mounted under `/api` behind the origin check
  * and the session middleware.
  */
-export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
+export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions) {
   function caller(c: Context<AppEnv>): Caller {
     const user = c.get('user');
     const session = c.get('session');
@@ -77,6 +82,13 @@ export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
     })
     .delete('/sessions', async (c) => {
       await service.revokeOtherSessions(caller(c));
+      return c.body(null, 204);
+    })
+    .get('/identities', async (c) => c.json(await identities.list(caller(c).user.id)))
+    .delete('/identities/:provider', async (c) => {
+      const { user, address } = caller(c);
+      const result = await identities.unlink(user, c.req.param('provider'), address);
+      if (!result.ok) throw new ApiError(result.reason);
       return c.body(null, 204);
     });
 }

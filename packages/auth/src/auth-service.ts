@@ -2,7 +2,13 @@ import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import type { Cookie, Session, User } from 'lucia';
 import type { Logger } from 'pino';
-import { createAccount, findPasswordAccount, type PublicUser, setPassword } from './accounts.ts';
+import {
+  createAccount,
+  findPasswordAccount,
+  type PublicUser,
+  setFirstPassword,
+  setPassword,
+} from './accounts.ts';
 import type { AppLucia } from './create-lucia.ts';
 import { usernamePattern } from './credentials.ts';
 import { createPasswordVerifier, needsRehash, type PasswordHasher } from './password-hashing.ts';
@@ -22,6 +28,7 @@ export interface AuthServiceOptions {
 /** An expected failure, for the route to answer in its own way (JSON or page). */
 export type Failure =
   | { ok: false; reason: 'username_taken' | 'invalid_credentials' | 'not_found' }
+  | { ok: false; reason: 'invalid_input'; fields: Record<string, string> }
   | { ok: false; reason: 'too_many_attempts'; retryAfter: number };
 
 export interface SessionInfo {
@@ -85,7 +92,32 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
     return { ok: true as const, user: account.user };
   }
 
+  /** A first password for a user who has none; every session ends, as at a change. */
+  async function setFirst(
+    { user, address }: Pick<Caller, 'user' | 'address'>,
+    newPassword: string,
+  ): Promise<{ ok: true; cookie: Cookie } | Failure> {
+    const refused: Failure = {
+      ok: false,
+      reason: 'invalid_input',
+      fields: { currentPassword: 'Enter your current password.' },
+    };
+    // Known before hashing: a user with a password gets no free hash.
+    if (await findPasswordAccount(db, user.username)) return refused;
+    const hashed = await passwords.hash(newPassword);
+    if (!(await setFirstPassword(db, { id: user.id, username: user.username }, hashed))) {
+      return refused;
+    }
+    audit.info(
+      { event: 'password_set', userId: user.id, clientAddress: address },
+      'first password set',
+    );
+    return { ok: true, cookie: await startSession(user.id, null) };
+  }
+
   return {
+    startSession,
+
     async signUp(
       input: { username: string; password: string },
       address: string,
@@ -131,11 +163,17 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       return lucia.createBlankSessionCookie();
     },
 
-    /** Every session of the user ends, the caller's too; the caller goes on with a new one. */
+    /**
+     * Every session of the user ends, the caller's too; the caller goes on
+     * with a new one. Without `currentPassword`, a user who has no password
+     * sets its first; one who has a password gets `invalid_input`.
+     */
     async changePassword(
       { user, address }: Caller,
-      input: { currentPassword: string; newPassword: string },
+      input: { currentPassword?: string | undefined; newPassword: string },
     ): Promise<{ ok: true; cookie: Cookie } | Failure> {
+      if (input.currentPassword === undefined)
+        return setFirst({ user, address }, input.newPassword);
       const result = await checkPassword(user.username, input.currentPassword, address);
       if (!result.ok && result.wait > 0)
         return throttled('password_throttled', address, result.wait);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ProviderConfig, parseProviderConfig } from './provider-config.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveCount = z.coerce.number().int().positive();
@@ -28,14 +29,18 @@ const commonSchema = z.object({
 export type Config<Extra extends z.ZodRawShape = Record<never, never>> = z.output<
   typeof commonSchema
 > &
-  z.output<z.ZodObject<Extra>>;
+  z.output<z.ZodObject<Extra>> & {
+    /** The OpenID Connect providers of `AUTH_PROVIDERS`, in its order. */
+    providers: ProviderConfig[];
+  };
 
 /** A variable that is missing or malformed: one line names it and says why. */
 export class ConfigError extends Error {}
 
 /**
- * Parses the environment with the common variables and the app's own (the
- * database's). An empty variable counts as unset.
+ * Parses the environment with the common variables, the providers of
+ * `AUTH_PROVIDERS`, and the app's own (the database's). An empty variable
+ * counts as unset.
  *
  * @example
  * const config = parseConfig(process.env, { DATABASE: databasePath('data/app.db') });
@@ -52,7 +57,10 @@ export function parseConfig<Extra extends z.ZodRawShape>(
     // The value is not echoed: it may hold a password.
     throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}`);
   }
-  return result.data as Config<Extra>;
+  const parsed = result.data as z.output<typeof commonSchema> & z.output<z.ZodObject<Extra>>;
+  const providers = parseProviderConfig(set);
+  if (!providers.ok) throw new ConfigError(`${providers.variable}: ${providers.message}`);
+  return { ...parsed, providers: providers.providers };
 }
 
 /**

@@ -10,11 +10,16 @@ import { authRoutes } from './auth-routes.ts';
 import { createAuthService } from './auth-service.ts';
 import { clientAddress } from './client-address.ts';
 import { createLucia } from './create-lucia.ts';
+import { describeProviderError } from './describe-provider-error.ts';
 import { handleError, handleNotFound } from './handle-error.tsx';
 import { healthRoute } from './health-route.ts';
+import { createIdentityService } from './identity-service.ts';
 import { originCheck } from './origin-check.ts';
 import { pageRoutes } from './page-routes.tsx';
 import { argon2Hasher, type PasswordHasher } from './password-hashing.ts';
+import type { ProviderConfig } from './provider-config.ts';
+import { createProviderDirectory } from './provider-directory.ts';
+import { providerRoutes } from './provider-routes.tsx';
 import { sessionMiddleware } from './session-middleware.ts';
 import { styleRoute } from './style-route.ts';
 import type { ThrottleLimits } from './throttle.ts';
@@ -33,6 +38,8 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'adapter'> {
   limits?: ThrottleLimits;
   /** Argon2id by default; tests pass one that counts its calls. */
   passwords?: PasswordHasher;
+  /** The OpenID Connect providers of `AUTH_PROVIDERS`; none by default. */
+  providers?: ProviderConfig[];
 }
 
 /**
@@ -47,13 +54,35 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'adapter'> {
 export function createApp(options: CreateAppOptions) {
   const { db, origin, logger, trustProxy = false } = options;
   const lucia = createLucia(options.adapter, { origin });
+  const limits = options.limits ?? { signinPerAddress: 10, signupPerAddress: 30 };
   const service = createAuthService({
     db,
     lucia,
     logger,
-    limits: options.limits ?? { signinPerAddress: 10, signupPerAddress: 30 },
+    limits,
     passwords: options.passwords ?? argon2Hasher,
   });
+  const providers = createProviderDirectory(options.providers ?? []);
+  const identities = createIdentityService({
+    db,
+    logger,
+    providers,
+    limits,
+    origin,
+    startSession: service.startSession,
+  });
+  // Discovery starts now, so that the first button is quick; a provider
+  // that is down does not stop the app, and is asked again at the next try.
+  for (const provider of providers.list()) {
+    provider.discover().then(
+      () => logger.info({ provider: provider.name }, 'provider discovered'),
+      (error: unknown) =>
+        logger.warn(
+          { provider: provider.name, code: describeProviderError(error).code },
+          'provider cannot be reached; it is asked again at the next sign-in through it',
+        ),
+    );
+  }
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -74,7 +103,10 @@ export function createApp(options: CreateAppOptions) {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'"],
-        formAction: ["'self'"],
+        // 'self', and the providers' authorization endpoints (see formTargets).
+        formAction: providers.list().length
+          ? ["'self'", () => providers.formTargets().join(' ')]
+          : ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },
@@ -109,8 +141,13 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', styleRoute());
   app.use(sessionMiddleware(db, lucia));
   const addressOf = (c: Context) => clientAddress(c, trustProxy);
-  app.route('/api', authRoutes({ service, addressOf }));
-  app.route('/', pageRoutes({ service, addressOf }));
+  app.route('/api', authRoutes({ service, identities, addressOf }));
+  const choices = providers.list().map(({ name, label }) => ({ name, label }));
+  app.route('/', pageRoutes({ service, identities, providers: choices, addressOf }));
+  app.route(
+    '/',
+    providerRoutes({ identities, providers, secure: origin.startsWith('https://'), addressOf }),
+  );
   app.route('/', healthRoute(db));
   app.notFound(handleNotFound);
   app.onError(handleError(logger));

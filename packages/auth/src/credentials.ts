@@ -44,8 +44,14 @@ export const signinSchema = z.object({
   password: z.string({ error: 'Enter your password.' }).max(1024, 'Too long.'),
 });
 
-/** The body of `POST /api/password`. */
+/**
+ * The body of `POST /api/password`. `currentPassword` may be left out only
+ * by a user who has no password yet (one who signed up through a provider).
+ */
 export const passwordChangeSchema = z.object({
-  currentPassword: z.string({ error: 'Enter your current password.' }).max(1024, 'Too long.'),
+  currentPassword: z
+    .string({ error: 'Enter your current password.' })
+    .max(1024, 'Too long.')
+    .optional(),
   newPassword: newPasswordSchema,
 });

@@ -9,10 +9,12 @@ import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import type { AuthService, Caller, Failure } from './auth-service.ts';
 import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
+import type { IdentityService } from './identity-service.ts';
 import { AccountPage, type AccountPageProps } from './pages/account-page.tsx';
 import { confirmedPath, readConfirmation } from './pages/confirmations.ts';
 import { describeDuration } from './pages/describe-duration.ts';
 import { HomePage } from './pages/home-page.tsx';
+import type { ProviderChoice } from './pages/provider-buttons.tsx';
 import { SigninPage } from './pages/signin-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
 import { readFormBody } from './read-form-body.ts';
@@ -20,11 +22,15 @@ import { setSessionCookie } from './set-session-cookie.ts';
 
 export interface PageRoutesOptions {
   service: AuthService;
+  identities: IdentityService;
+  /** The providers of `AUTH_PROVIDERS`, for the "Continue with" buttons. */
+  providers: ProviderChoice[];
   /** The address throttling counts a request against. */
   addressOf(c: Context): string;
 }
 
 const revokeSchema = z.object({ session: z.string().max(64) });
+const unlinkSchema = z.object({ provider: z.string().max(64) });
 
 /** A page, never kept by a cache: it depends on who asks and may show what they typed. */
 function render(c: Context, page: JSX.Element, status: ContentfulStatusCode = 200) {
@@ -39,6 +45,9 @@ function render(c: Context, page: JSX.Element, status: ContentfulStatusCode = 20
  */
 function explain(c: Context, failure: Failure): { status: ContentfulStatusCode; message: string } {
   const { status, message } = new ApiError(failure.reason);
+  if (failure.reason === 'invalid_input') {
+    return { status, message: Object.values(failure.fields).join(' ') };
+  }
   if (failure.reason !== 'too_many_attempts') return { status, message };
   c.header('Retry-After', String(failure.retryAfter));
   const wait = describeDuration(failure.retryAfter * 1000);
@@ -52,7 +61,7 @@ function explain(c: Context, failure: Failure): { status: ContentfulStatusCode; 
  * redirects (303) to a page that confirms it; a refused form is shown again
  * with each message beside its field and the username as typed.
  */
-export function pageRoutes({ service, addressOf }: PageRoutesOptions) {
+export function pageRoutes({ service, identities, providers, addressOf }: PageRoutesOptions) {
   function callerOf(c: Context<AppEnv>): Caller | null {
     const user = c.get('user');
     const session = c.get('session');
@@ -65,10 +74,19 @@ export function pageRoutes({ service, addressOf }: PageRoutesOptions) {
     props: Partial<AccountPageProps> = {},
     status: ContentfulStatusCode = 200,
   ) {
-    const sessions = await service.listSessions(caller);
+    const [sessions, ways] = await Promise.all([
+      service.listSessions(caller),
+      identities.list(caller.user.id),
+    ]);
     return render(
       c,
-      <AccountPage user={caller.user} sessions={sessions} now={Date.now()} {...props} />,
+      <AccountPage
+        user={caller.user}
+        sessions={sessions}
+        identities={ways}
+        now={Date.now()}
+        {...props}
+      />,
       status,
     );
   }
@@ -80,10 +98,10 @@ export function pageRoutes({ service, addressOf }: PageRoutesOptions) {
         <HomePage user={c.get('user')} confirmation={readConfirmation(c.req.query('done'))} />,
       ),
     )
-    .get('/signup', (c) => render(c, <SignupPage user={c.get('user')} />))
+    .get('/signup', (c) => render(c, <SignupPage user={c.get('user')} providers={providers} />))
     .post('/signup', async (c) => {
       const form = await readFormBody(c, signupSchema);
-      const page = { user: c.get('user'), username: form.values.username };
+      const page = { user: c.get('user'), providers, username: form.values.username };
       if (!form.ok) return render(c, <SignupPage {...page} fields={form.fields} />, 400);
       const result = await service.signUp(form.data, addressOf(c), c.get('session'));
       if (!result.ok) {
@@ -97,10 +115,10 @@ export function pageRoutes({ service, addressOf }: PageRoutesOptions) {
       setSessionCookie(c, result.cookie);
       return c.redirect(confirmedPath('/', 'signed-up'), 303);
     })
-    .get('/signin', (c) => render(c, <SigninPage user={c.get('user')} />))
+    .get('/signin', (c) => render(c, <SigninPage user={c.get('user')} providers={providers} />))
     .post('/signin', async (c) => {
       const form = await readFormBody(c, signinSchema);
-      const page = { user: c.get('user'), username: form.values.username };
+      const page = { user: c.get('user'), providers, username: form.values.username };
       if (!form.ok) {
         const error = Object.values(form.fields).join(' ');
         return render(c, <SigninPage {...page} error={error} />, 400);
@@ -134,11 +152,14 @@ export function pageRoutes({ service, addressOf }: PageRoutesOptions) {
         const password =
           result.reason === 'invalid_credentials'
             ? { fields: { currentPassword: 'That is not your current password.' } }
-            : { error: message };
+            : result.reason === 'invalid_input'
+              ? { fields: result.fields }
+              : { error: message };
         return renderAccount(c, caller, { password }, status);
       }
       setSessionCookie(c, result.cookie);
-      return c.redirect(confirmedPath('/account', 'password-changed'), 303);
+      const done = form.data.currentPassword === undefined ? 'password-set' : 'password-changed';
+      return c.redirect(confirmedPath('/account', done), 303);
     })
     .post('/account/sessions/revoke', async (c) => {
       const caller = callerOf(c);
@@ -155,6 +176,21 @@ export function pageRoutes({ service, addressOf }: PageRoutesOptions) {
       // The caller's own session: they are signed out now.
       if (result.cookie) return c.redirect(confirmedPath('/', 'signed-out'), 303);
       return c.redirect(confirmedPath('/account', 'session-revoked'), 303);
+    })
+    .post('/account/identities/unlink', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, unlinkSchema);
+      const result = form.ok
+        ? await identities.unlink(caller.user, form.data.provider, caller.address)
+        : ({ ok: false, reason: 'not_found' } as const);
+      if (!result.ok) {
+        const { status, message } = new ApiError(result.reason);
+        const identitiesError =
+          result.reason === 'not_found' ? 'That provider is not linked to your account.' : message;
+        return renderAccount(c, caller, { identitiesError }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'provider-unlinked'), 303);
     })
     .post('/account/sessions/revoke-others', async (c) => {
       const caller = callerOf(c);

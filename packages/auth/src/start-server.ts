@@ -98,6 +98,7 @@ export async function startServer<Extra extends z.ZodRawShape>(
     origin,
     logger,
     trustProxy: config.TRUST_PROXY,
+    providers: config.providers,
     limits: {
       signinPerAddress: config.RATE_LIMIT_SIGNIN_IP,
       signupPerAddress: config.RATE_LIMIT_SIGNUP_IP,

@@ -12,13 +12,16 @@ export interface UserTable {
 
 /**
  * A way to sign in as a user (the Lucia v2 "key" table this project keeps).
- * `id` is `"<provider>:<provider user id>"`, e.g. `username:alice`;
- * `hashed_password` is null for keys that carry no password (OAuth, later).
+ * `id` is `"<provider>:<provider user id>"`: `username:alice` for a
+ * password, `google:<sub>` for an OpenID Connect identity, whose
+ * `hashed_password` is null.
  */
 export interface KeyTable {
   id: string;
   user_id: string;
   hashed_password: string | null;
+  /** When the key was made (app clock, ms); null for keys older than migration 0005. */
+  created_at_ms: ColumnType<number | string | null, number | undefined, number>;
 }
 
 /**
@@ -62,10 +65,27 @@ export interface UsernameThrottleTable {
 }
 
 /**
+ * A sign-in through an OpenID Connect provider in progress, used once and
+ * kept 10 minutes. `id` is the SHA-256 (hex) of the random id the
+ * browser's `auth_flow` cookie holds, so that the table holds no usable
+ * cookie; `link_user_id` is set when a signed-in user links the provider.
+ */
+export interface AuthFlowTable {
+  id: string;
+  provider: string;
+  state: string;
+  code_verifier: string;
+  nonce: string;
+  link_user_id: string | null;
+  expires_at_ms: EpochMs;
+}
+
+/**
  * The tables, the same for every dialect. A point in time is a `Date`: `pg`
  * (TIMESTAMPTZ) and `mysql2` (DATETIME read as UTC) give one; a dialect
  * without a date type converts at its app's Kysely, with a plugin, so that
- * the code above sees one type. A column named `*_at` is a point in time.
+ * the code above sees one type. A column named `*_at` is a point in time;
+ * one named `*_ms` holds milliseconds since the epoch, from the app's clock.
  *
  * @example
  * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -76,4 +96,5 @@ export interface Database {
   session: SessionTable;
   throttle_event: ThrottleEventTable;
   username_throttle: UsernameThrottleTable;
+  auth_flow: AuthFlowTable;
 }

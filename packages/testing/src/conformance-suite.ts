@@ -13,6 +13,7 @@ import { describePasswordChange } from './suite/password-change.ts';
 import { describePasswordStorage } from './suite/password-storage.ts';
 import { describeProcess } from './suite/process.ts';
 import { describeProcesses } from './suite/processes.ts';
+import { describeProviders } from './suite/providers.ts';
 import { describeRequestRules } from './suite/request-rules.ts';
 import { describeSession } from './suite/session.ts';
 import { describeSessionLifetime } from './suite/session-lifetime.ts';
@@ -51,6 +52,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeHeaders(harness);
   describeBadInput(harness);
   describePages(harness);
+  describeProviders(harness);
   describeAuditLog(harness);
   describeHousekeeping(harness);
   describeHealth(harness);

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
@@ -11,7 +12,9 @@ import {
 } from './app-process.ts';
 import type { Dialect } from './dialect.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
+import { walkProviderFlows } from './e2e/walk-provider-flows.ts';
 import { launchChromium } from './launch-chromium.ts';
+import { startTestProvider, type TestProvider } from './oidc/start-test-provider.ts';
 import type { TestDatabase } from './test-database.ts';
 
 export interface E2eSuiteOptions {
@@ -26,6 +29,18 @@ export interface E2eSuiteOptions {
   screenshots?: URL;
 }
 
+/** A port no one listens on now, for an app whose origin must be known before it starts. */
+async function findFreePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+const providerLabels = { alpha: 'Alpha', beta: 'Beta' } as const;
+
 /**
  * The pages in a real browser: the app started as `pnpm start` starts it, on
  * a fresh database of its dialect and a free port, and Chromium walking every
@@ -39,15 +54,47 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
   let run: ChildRun | undefined;
   let browser: Browser | undefined;
   let origin = '';
+  const providers: Partial<Record<keyof typeof providerLabels, TestProvider>> = {};
 
   beforeAll(async () => {
     database = await dialect.createDatabase(inject('databaseServerUrl'));
-    run = startAppProcess(main, { [dialect.variable.name]: database.location });
+    // Two local OpenID Providers, each with the app's client registered:
+    // the redirect URI names the app's origin, so its port is chosen first.
+    const port = await findFreePort();
+    const env: Record<string, string> = {
+      [dialect.variable.name]: database.location,
+      PORT: String(port),
+      AUTH_PROVIDERS: Object.keys(providerLabels).join(','),
+    };
+    for (const [name, label] of Object.entries(providerLabels)) {
+      const clientSecret = `e2e-secret-${name}`;
+      const provider = await startTestProvider({
+        clients: [
+          {
+            clientId: `e2e-${name}`,
+            clientSecret,
+            redirectUri: `http://localhost:${port}/signin/${name}/callback`,
+          },
+        ],
+        claimsInIdToken: name === 'alpha',
+        defaultAccount: (login) => ({ sub: `${name}-${login}`, preferred_username: login }),
+      });
+      providers[name as keyof typeof providerLabels] = provider;
+      const prefix = `AUTH_${name.toUpperCase()}_`;
+      Object.assign(env, {
+        [`${prefix}ISSUER`]: provider.issuer,
+        [`${prefix}CLIENT_ID`]: `e2e-${name}`,
+        [`${prefix}CLIENT_SECRET`]: clientSecret,
+        [`${prefix}LABEL`]: label,
+      });
+    }
+    run = startAppProcess(main, env);
     [browser, { origin }] = await Promise.all([launchChromium(), waitForServing(run)]);
   });
 
   afterAll(async () => {
     await browser?.close();
+    for (const provider of Object.values(providers)) await provider.stop();
     if (run) await stopProcess(run);
     await stopAllProcesses();
     await database?.drop();
@@ -64,6 +111,18 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
     it('walks every flow: sign up, sign out, sign in, sessions, password, sign out everywhere', async () => {
       if (!browser) throw new Error('Chromium did not start');
       await walkEveryFlow({ browser, origin, screenshot });
+    }, 120_000);
+
+    it('signs up through a provider, links a second, unlinks it, and signs in again through the first', async () => {
+      if (!browser || !providers.alpha || !providers.beta)
+        throw new Error('the walk did not start');
+      await walkProviderFlows({
+        browser,
+        origin,
+        screenshot,
+        first: { label: providerLabels.alpha, issuer: providers.alpha.issuer },
+        second: { label: providerLabels.beta, issuer: providers.beta.issuer },
+      });
     }, 120_000);
   });
 }

@@ -2,6 +2,7 @@ import type { AppDatabase } from '@repo/auth/app-database';
 import { createApp } from '@repo/auth/create-app';
 import type { Logger as AppLogger } from '@repo/auth/create-logger';
 import type { PasswordHasher } from '@repo/auth/password-hashing';
+import type { ProviderConfig } from '@repo/auth/provider-config';
 import type { ThrottleLimits } from '@repo/auth/throttle';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
 import { type Logger, pino } from 'pino';
@@ -40,6 +41,8 @@ export interface OpenAppOptions {
   trustProxy?: boolean;
   passwords?: PasswordHasher;
   logger?: Logger;
+  /** OpenID Connect providers (`AUTH_PROVIDERS`). */
+  providers?: ProviderConfig[];
 }
 
 /** An app over a database of its own, and what a test needs to look at it. */
@@ -109,6 +112,7 @@ export class Harness {
       limits: options.limits,
       trustProxy: options.trustProxy,
       passwords: options.passwords,
+      providers: options.providers,
     });
     const result: OpenedApp = {
       ...opened,

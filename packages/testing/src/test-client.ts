@@ -45,6 +45,8 @@ export function sessionCookieOf(
  */
 export class TestClient {
   cookie: string | null = null;
+  /** The `auth_flow` cookie of a provider sign-in in progress. */
+  flowCookie: string | null = null;
   /** The client address the app sees. */
   address: string;
   readonly #target: RequestTarget;
@@ -59,7 +61,13 @@ export class TestClient {
   async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (!headers.has('Origin') && method !== 'GET') headers.set('Origin', this.#origin);
-    if (this.cookie && !headers.has('Cookie')) headers.set('Cookie', `auth_session=${this.cookie}`);
+    if (!headers.has('Cookie')) {
+      const cookies = [
+        this.cookie && `auth_session=${this.cookie}`,
+        this.flowCookie && `auth_flow=${this.flowCookie}`,
+      ].filter(Boolean);
+      if (cookies.length > 0) headers.set('Cookie', cookies.join('; '));
+    }
     const response = await this.#target.request(
       path,
       { ...init, method, headers },
@@ -67,6 +75,8 @@ export class TestClient {
     );
     const cookie = sessionCookieOf(response);
     if (cookie) this.cookie = cookie.attributes.get('max-age') === '0' ? null : cookie.value;
+    const flow = response.headers.getSetCookie().find((header) => header.startsWith('auth_flow='));
+    if (flow) this.flowCookie = /max-age=0/i.test(flow) ? null : (flow.split(/[=;]/)[1] ?? null);
     return response;
   }
 

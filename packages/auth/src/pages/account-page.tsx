@@ -1,10 +1,12 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { User } from 'lucia';
 import type { SessionInfo } from '../auth-service.ts';
+import type { Identities } from '../identity-service.ts';
 import { describeDuration } from './describe-duration.ts';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
 import { Notice } from './notice.tsx';
+import { SignInMethods } from './sign-in-methods.tsx';
 
 export interface AccountPageProps {
   user: Pick<User, 'username'>;
@@ -12,7 +14,11 @@ export interface AccountPageProps {
   sessions: SessionInfo[];
   /** The time the page describes the sessions from (ms). */
   now: number;
+  /** The user's password and providers (`GET /api/identities`). */
+  identities: Identities;
   confirmation?: string | null;
+  /** Why an unlink did nothing. */
+  identitiesError?: string;
   /** Why a revocation did nothing. */
   sessionsError?: string;
   /** The password form after a refused post: a message per field, or one for the form. */
@@ -47,11 +53,14 @@ function SessionSummary({ session, now }: { session: SessionInfo; now: number })
 }
 
 /**
- * `/account`: the sessions, the current one marked with a sign-out button and
- * each other with a revoke button; signing out everywhere else; changing the password.
+ * `/account`: the ways to sign in (password, providers) with Link and
+ * Unlink; the sessions, the current one marked with a sign-out button and
+ * each other with a revoke button; signing out everywhere else; changing
+ * the password, or setting a first one for a user who signed up through a
+ * provider.
  */
 export function AccountPage(props: AccountPageProps) {
-  const { user, sessions, now, confirmation, sessionsError, password = {} } = props;
+  const { user, sessions, now, identities, confirmation, sessionsError, password = {} } = props;
   const fields = password.fields ?? {};
   // This browser's first, then the others newest first.
   const listed = [...sessions].sort((a, b) => Number(b.current) - Number(a.current));
@@ -63,6 +72,8 @@ export function AccountPage(props: AccountPageProps) {
       <p>
         You are signed in as <strong>{user.username}</strong>.
       </p>
+
+      <SignInMethods identities={identities} error={props.identitiesError} />
 
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
@@ -100,7 +111,13 @@ export function AccountPage(props: AccountPageProps) {
       </section>
 
       <section aria-labelledby="password-title">
-        <h2 id="password-title">Change password</h2>
+        <h2 id="password-title">{identities.password ? 'Change password' : 'Set a password'}</h2>
+        {!identities.password && (
+          <p>
+            Then you can also sign in with your username, <strong>{user.username}</strong>, and this
+            password.
+          </p>
+        )}
         <form class="card" method="post" action="/account/password">
           {password.error && <Notice tone="error">{password.error}</Notice>}
           {/* For password managers: the account whose password this changes. */}
@@ -112,14 +129,16 @@ export function AccountPage(props: AccountPageProps) {
             readonly
             hidden
           />
-          <Field
-            name="currentPassword"
-            label="Current password"
-            type="password"
-            autocomplete="current-password"
-            error={fields.currentPassword}
-            autofocus={Boolean(fields.currentPassword || password.error)}
-          />
+          {identities.password && (
+            <Field
+              name="currentPassword"
+              label="Current password"
+              type="password"
+              autocomplete="current-password"
+              error={fields.currentPassword}
+              autofocus={Boolean(fields.currentPassword || password.error)}
+            />
+          )}
           <Field
             name="newPassword"
             label="New password"
@@ -130,7 +149,7 @@ export function AccountPage(props: AccountPageProps) {
             autofocus={Boolean(fields.newPassword && !fields.currentPassword)}
             minlength={8}
           />
-          <button type="submit">Change password</button>
+          <button type="submit">{identities.password ? 'Change password' : 'Set password'}</button>
         </form>
       </section>
     </Layout>

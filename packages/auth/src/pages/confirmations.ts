@@ -10,6 +10,8 @@ export const confirmations = {
   'password-changed': 'Your password is changed. Every other session is signed out.',
   'session-revoked': 'That session is signed out.',
   'others-revoked': 'Every other session is signed out.',
+  'password-set': 'Your password is set: you can sign in with your username and it too.',
+  'provider-unlinked': 'That provider is unlinked.',
 } as const;
 
 export type Confirmation = keyof typeof confirmations;

@@ -3,9 +3,12 @@ import type { User } from 'lucia';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
 import { Notice } from './notice.tsx';
+import { ProviderButtons, type ProviderChoice } from './provider-buttons.tsx';
 
 export interface SigninPageProps {
   user: Pick<User, 'username'> | null;
+  /** The providers of `AUTH_PROVIDERS`, each a "Continue with" button. */
+  providers: ProviderChoice[];
   /** The username as typed, kept after a refused post. */
   username?: string;
   /** Why the form was refused: one sentence for a wrong password and an unknown user alike. */
@@ -13,7 +16,7 @@ export interface SigninPageProps {
 }
 
 /** `/signin`: username and current password. */
-export function SigninPage({ user, username, error }: SigninPageProps) {
+export function SigninPage({ user, providers, username, error }: SigninPageProps) {
   return (
     <Layout title="Sign in" user={user}>
       <h1>Sign in</h1>
@@ -30,6 +33,7 @@ export function SigninPage({ user, username, error }: SigninPageProps) {
         />
         <button type="submit">Sign in</button>
       </form>
+      <ProviderButtons providers={providers} />
       <p>
         No account yet? <a href="/signup">Sign up</a>
       </p>

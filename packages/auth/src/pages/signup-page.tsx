@@ -3,9 +3,12 @@ import type { User } from 'lucia';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
 import { Notice } from './notice.tsx';
+import { ProviderButtons, type ProviderChoice } from './provider-buttons.tsx';
 
 export interface SignupPageProps {
   user: Pick<User, 'username'> | null;
+  /** The providers of `AUTH_PROVIDERS`, each a "Continue with" button. */
+  providers: ProviderChoice[];
   /** The username as typed, kept after a refused post. */
   username?: string;
   /** A message per field (`username`, `password`). */
@@ -15,7 +18,7 @@ export interface SignupPageProps {
 }
 
 /** `/signup`: a new username and password; the rules are said before they are broken. */
-export function SignupPage({ user, username, fields = {}, error }: SignupPageProps) {
+export function SignupPage({ user, providers, username, fields = {}, error }: SignupPageProps) {
   return (
     <Layout title="Sign up" user={user}>
       <h1>Sign up</h1>
@@ -44,6 +47,7 @@ export function SignupPage({ user, username, fields = {}, error }: SignupPagePro
         />
         <button type="submit">Create account</button>
       </form>
+      <ProviderButtons providers={providers} />
       <p>
         Already have an account? <a href="/signin">Sign in</a>
       </p>

@@ -15,7 +15,7 @@ const password = 'correct horse battery staple';
 const newPassword = 'a new and longer passphrase';
 
 /** A browser of its own (cookies, history), with the problems its pages report. */
-async function openBrowser(browser: Browser, origin: string) {
+export async function openBrowser(browser: Browser, origin: string) {
   const context = await browser.newContext({
     baseURL: origin,
     viewport: { width: 800, height: 600 },
@@ -35,7 +35,7 @@ async function openBrowser(browser: Browser, origin: string) {
 }
 
 /** Clicks, waits for the next page to load, and answers its HTTP status. */
-async function clickThrough(page: Page, target: Locator): Promise<number | undefined> {
+export async function clickThrough(page: Page, target: Locator): Promise<number | undefined> {
   const documents: Response[] = [];
   const record = (response: Response) => {
     const request = response.request();
@@ -52,16 +52,16 @@ async function clickThrough(page: Page, target: Locator): Promise<number | undef
   return documents.at(-1)?.status();
 }
 
-function button(page: Page, name: string): Locator {
+export function button(page: Page, name: string): Locator {
   return page.getByRole('button', { name, exact: true });
 }
 
-function field(page: Page, label: string): Locator {
+export function field(page: Page, label: string): Locator {
   return page.getByLabel(label, { exact: true });
 }
 
 /** Where the page is: path and query. */
-function pathOf(page: Page): string {
+export function pathOf(page: Page): string {
   const url = new URL(page.url());
   return url.pathname + url.search;
 }
