@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Dialect, databaseVariable } from './dialect.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
+import { findLogLeaks, receivedTokens } from './find-log-leaks.ts';
 import { launchChromium } from './launch-chromium.ts';
 import { type AppProcess, startAppProcess, waitForServing } from './start-app-process.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -46,6 +47,8 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
       await run.exited;
     }
     await database?.drop();
+    // What the app logged while a browser walked every flow: no hash, token or SQL.
+    expect(findLogLeaks(run?.output().split('\n') ?? [], receivedTokens)).toEqual([]);
   });
 
   async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,11 +1,13 @@
 import type { AppDatabase } from '@repo/auth/app-database';
 import { createApp } from '@repo/auth/create-app';
+import { createLogger } from '@repo/auth/create-logger';
 import type { PasswordHasher } from '@repo/auth/password-hashing';
 import type { ThrottleLimits } from '@repo/auth/throttle';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
-import { type Logger, pino } from 'pino';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { Dialect } from './dialect.ts';
+import { findLogLeaks, receivedTokens } from './find-log-leaks.ts';
+import { startedAppProcesses } from './start-app-process.ts';
 import { TestClient } from './test-client.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -36,7 +38,6 @@ export interface OpenAppOptions {
   limits?: ThrottleLimits;
   trustProxy?: boolean;
   passwords?: PasswordHasher;
-  logger?: Logger;
 }
 
 /** An app over a database of its own, and what a test needs to look at it. */
@@ -46,20 +47,24 @@ export type OpenedApp = AppDatabase & {
   database: TestDatabase;
   /** A new client with no cookie. */
   client(): TestClient;
+  /** Every line the app has logged so far (debug level and above), as JSON text. */
+  logLines(): string[];
 };
 
 export const defaultOrigin = 'http://localhost:3000';
-// Tests assert on responses and rows; the app's error log would be noise.
-const silent = pino({ level: 'silent' });
 
 /**
  * Opens apps over fresh databases for one test file, and closes and drops
- * them all when the file is done.
+ * them all when the file is done. Every app logs through the app's own
+ * logger into memory; when the file is done, those lines and the output of
+ * every app process it started are checked for what no log line may carry
+ * (find-log-leaks.ts), whichever test wrote them.
  */
 export class Harness {
   readonly options: ConformanceSuiteOptions;
   readonly #opened: OpenedApp[] = [];
   readonly #databases: TestDatabase[] = [];
+  readonly #logLines: string[][] = [];
   #main: OpenedApp | undefined;
 
   constructor(options: ConformanceSuiteOptions) {
@@ -97,11 +102,13 @@ export class Harness {
       poolSize: options.poolSize,
     });
     if (options.migrate !== false) await migrateToLatest(opened.db, this.options.migrations);
+    const lines: string[] = [];
+    this.#logLines.push(lines);
     const app = createApp({
       db: opened.db,
       lucia: opened.lucia,
       origin,
-      logger: options.logger ?? silent,
+      logger: createLogger('debug', { write: (line: string) => lines.push(line) }),
       limits: options.limits,
       trustProxy: options.trustProxy,
       passwords: options.passwords,
@@ -112,6 +119,7 @@ export class Harness {
       origin,
       database,
       client: () => new TestClient(app, origin),
+      logLines: () => [...lines],
     };
     this.#opened.push(result);
     return result;
@@ -132,6 +140,11 @@ export class Harness {
     // garbage-collected can abort Node.js 24 (see apps/sqlite/src/reuse-statements.ts).
     for (const opened of this.#opened) await opened.close().catch(() => {});
     for (const database of this.#databases) await database.drop();
+    const lines = [
+      ...this.#logLines.flat(),
+      ...startedAppProcesses.flatMap((run) => run.output().split('\n')),
+    ];
+    expect(findLogLeaks(lines, receivedTokens), 'what the apps logged').toEqual([]);
   }
 }
 

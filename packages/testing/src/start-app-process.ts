@@ -9,6 +9,9 @@ export interface AppProcess {
   exited: Promise<number | null>;
 }
 
+/** Every app process this test file started, for the log check at its end (find-log-leaks.ts). */
+export const startedAppProcesses: AppProcess[] = [];
+
 /**
  * Starts the app's main.ts as `pnpm start` does, with `env` over this
  * process's, on a port the system chooses (PORT=0) unless `env` names one.
@@ -32,7 +35,9 @@ export function startAppProcess(main: URL, env: Record<string, string>): AppProc
     output += chunk;
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, output: () => output, exited };
+  const run = { child, output: () => output, exited };
+  startedAppProcesses.push(run);
+  return run;
 }
 
 /**

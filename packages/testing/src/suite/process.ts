@@ -6,22 +6,26 @@ import { startAppProcess, waitForServing } from '../start-app-process.ts';
 /** Each app's database variable, and a value that names a database no one serves. */
 export const databaseVariables: Record<
   Dialect,
-  { name: string; unreachable: string; named: string }
+  { name: string; unreachable: string; named: string; malformed: string[] }
 > = {
   postgres: {
     name: 'DATABASE_URL',
     unreachable: 'postgres://app:s3cret-pw@127.0.0.1:9/app',
     named: '127.0.0.1:9/app',
+    malformed: ['postgres://app:s3cret-pw@db.example.com:99999/app', 'not a url'],
   },
   mysql: {
     name: 'DATABASE_URL',
     unreachable: 'mysql://app:s3cret-pw@127.0.0.1:9/app',
     named: '127.0.0.1:9/app',
+    malformed: ['mysql://app:s3cret-pw@db.example.com:99999/app', 'not a url'],
   },
   sqlite: {
     name: 'DATABASE_PATH',
     unreachable: '/nonexistent-folder/app.db',
     named: '/nonexistent-folder/',
+    // Any path is a well-formed DATABASE_PATH: there is no malformed one.
+    malformed: [],
   },
 };
 
@@ -47,14 +51,20 @@ export function describeProcess(harness: Harness) {
     it.each([
       ['PORT', 'not-a-port'],
       ['ORIGIN', 'ftp://example.com'],
+      ['ORIGIN', 'http://exa mple.com'],
       ['LOG_LEVEL', 'loud'],
-    ])('stops at start on a malformed %s with one line naming it', async (name, value) => {
-      const run = startAppProcess(main, { [name]: value });
-      expect(await run.exited).toBe(1);
-      const lines = run.output().trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain(name);
-    });
+      ...variable.malformed.map((value) => [variable.name, value]),
+    ])(
+      'stops at start on a malformed %s (%s) with one line naming it, no password and no stack',
+      async (name, value) => {
+        const run = startAppProcess(main, { [name]: value });
+        expect(await run.exited).toBe(1);
+        const lines = run.output().trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(name);
+        expect(run.output()).not.toContain('s3cret-pw');
+      },
+    );
 
     it('stops at start on an unreachable database, named without its password', async () => {
       const run = startAppProcess(main, { [variable.name]: variable.unreachable });

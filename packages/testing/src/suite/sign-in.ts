@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countingHasher } from '../counting-hasher.ts';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 import { jsonOf, sessionCookieOf } from '../test-client.ts';
 
@@ -48,6 +49,39 @@ export function describeSignIn(harness: Harness) {
         .post('/api/signin', { username: 'no', password: goodPassword });
       expect(response.status).toBe(401);
       expect((await jsonOf(response)).error.code).toBe('invalid_credentials');
+    });
+
+    // MySQL's binary collation pads spaces ('alice ' = 'alice'), PostgreSQL
+    // refuses a NUL byte: a name outside the policy must never reach a lookup.
+    it('never lets a name outside the policy reach an account: answered like a wrong password, at one verification', async () => {
+      const passwords = countingHasher();
+      const opened = await harness.open({ passwords });
+      const username = uniqueUsername();
+      await opened.client().post('/api/signup', { username, password: goodPassword });
+      const wrong = await opened
+        .client()
+        .post('/api/signin', { username, password: 'not the password' });
+      const answer = await wrong.text();
+      for (const variant of [
+        `${username} `,
+        `${username}   `,
+        `${username.toUpperCase()} `,
+        `${username}\u0000`,
+        `${username}\t`,
+        ` ${username}`,
+        `${username}\u00a0`,
+      ]) {
+        const client = opened.client();
+        const verifies = passwords.verifies;
+        const response = await client.post('/api/signin', {
+          username: variant,
+          password: goodPassword,
+        });
+        expect(response.status, JSON.stringify(variant)).toBe(401);
+        expect(await response.text()).toBe(answer);
+        expect(passwords.verifies - verifies).toBe(1);
+        expect(client.cookie).toBeNull();
+      }
     });
 
     it('does not trim the password', async () => {
