@@ -4,8 +4,14 @@
  */
 export const receivedTokens = new Set<string>();
 
-/** A statement of SQL: no app log line carries one, with its values or without. */
-const sqlStatement = /\b(insert\s+into|delete\s+from|update\s+\S+\s+set|select\s.+?\sfrom)\b/i;
+/**
+ * A statement of SQL, with its values or without: no app log line carries
+ * one. (MySQL's own messages name a statement's kind, `in 'INSERT INTO'`,
+ * with nothing after it: that is no statement.) A quote before a name may
+ * come escaped (`\"`), as JSON writes it.
+ */
+const sqlStatement =
+  /\b(?:insert\s+into\s+[`"\\\w]|delete\s+from\s+[`"\\\w]|update\s+\\?[`"]?\w+\\?[`"]?\s+set\s|select\s.+?\sfrom\s+[`"\\\w]|values\s*\()/i;
 /** A session token by its shape, received or not: 40 (before 0004) or 52 base32 characters. */
 const tokenShape = /\b(?:[a-z2-7]{40}|[a-z2-7]{52})\b/;
 
