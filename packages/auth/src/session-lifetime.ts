@@ -37,9 +37,9 @@ export async function capSessionLifetime(
   return { ...session, expiresAt: capDate };
 }
 
-/** The session's cookie, with a `Max-Age` that ends when the session does. */
-export function sessionCookie(lucia: AppLucia, session: Session) {
-  const cookie = lucia.createSessionCookie(session.id);
+/** The cookie that carries a session's token, with a `Max-Age` that ends when the session does. */
+export function sessionCookie(lucia: AppLucia, token: string, session: Session) {
+  const cookie = lucia.createSessionCookie(token);
   cookie.attributes.maxAge = Math.max(
     0,
     Math.round((session.expiresAt.getTime() - Date.now()) / 1000),

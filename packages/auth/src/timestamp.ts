@@ -13,3 +13,8 @@ export function shiftTimestamp<T extends Timestamp>(value: T, ms: number): T {
   if (typeof value === 'number') return (value + Math.floor(ms / 1000)) as T;
   return new Date(value.getTime() + ms) as T;
 }
+
+/** `date` in the form of `sample` (a Date, or SQLite's seconds), to write to a column like it. */
+export function timestampLike<T extends Timestamp>(sample: T, date: Date): T {
+  return (typeof sample === 'number' ? Math.floor(date.getTime() / 1000) : date) as T;
+}

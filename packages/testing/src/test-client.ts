@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { receivedTokens } from './find-log-leaks.ts';
 
 /** Anything that answers requests like a Hono app's `request()`. */
@@ -19,6 +20,16 @@ export function uniqueAddress(): string {
  */
 export function socketBindings(address: string) {
   return { incoming: { socket: { remoteAddress: address, remoteFamily: 'IPv4' } } };
+}
+
+/**
+ * The id of the session row behind a cookie's token, as docs/API.md fixes
+ * it: the token's SHA-256, in hex. Computed here, not by the app's code.
+ */
+export function sessionRowId(token: string | null): string {
+  return createHash('sha256')
+    .update(token ?? '')
+    .digest('hex');
 }
 
 /** The session cookie's names: `__Host-auth_session` when ORIGIN is https, else `auth_session`. */

@@ -2,10 +2,12 @@ import type { Migrations } from '../migrate-to-latest.ts';
 import * as authTables from './0001-auth-tables.ts';
 import * as throttling from './0002-throttling.ts';
 import * as throttleAttempt from './0003-throttle-attempt.ts';
+import * as hashedSessionIds from './0004-hashed-session-ids.ts';
 
 /** Every mysql migration, in order. Add new ones at the end; never edit an applied one. */
 export const migrations: Migrations = {
   '0001-auth-tables': authTables,
   '0002-throttling': throttling,
   '0003-throttle-attempt': throttleAttempt,
+  '0004-hashed-session-ids': hashedSessionIds,
 };

@@ -2,6 +2,7 @@ import { runHousekeeping } from '@repo/auth/housekeeping';
 import { shiftTimestamp } from '@repo/auth/timestamp';
 import { describe, expect, it } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { sessionRowId } from '../test-client.ts';
 
 const hour = 60 * 60 * 1000;
 
@@ -16,13 +17,13 @@ export function describeHousekeeping(harness: Harness) {
       const row = await db
         .selectFrom('session')
         .select('created_at')
-        .where('id', '=', expired.cookie ?? '')
+        .where('id', '=', sessionRowId(expired.cookie))
         .executeTakeFirstOrThrow();
       // An expiry in the column's own form (Date, or SQLite's seconds), a day ago.
       await db
         .updateTable('session')
         .set({ expires_at: shiftTimestamp(row.created_at, -24 * hour) })
-        .where('id', '=', expired.cookie ?? '')
+        .where('id', '=', sessionRowId(expired.cookie))
         .execute();
       const now = Date.now();
       await db
@@ -36,8 +37,8 @@ export function describeHousekeeping(harness: Harness) {
       await runHousekeeping(db, lucia);
 
       const sessions = await db.selectFrom('session').select('id').execute();
-      expect(sessions.map((session) => session.id)).not.toContain(expired.cookie);
-      expect(sessions.map((session) => session.id)).toContain(live.cookie);
+      expect(sessions.map((session) => session.id)).not.toContain(sessionRowId(expired.cookie));
+      expect(sessions.map((session) => session.id)).toContain(sessionRowId(live.cookie));
       const events = await db.selectFrom('throttle_event').select('client_address').execute();
       expect(events.map((event) => event.client_address)).not.toContain('old');
       expect(events.map((event) => event.client_address)).toContain('recent');

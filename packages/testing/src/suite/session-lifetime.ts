@@ -1,7 +1,7 @@
 import { toDate } from '@repo/auth/timestamp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
-import { jsonOf } from '../test-client.ts';
+import { jsonOf, sessionRowId } from '../test-client.ts';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -18,7 +18,7 @@ export function describeSessionLifetime(harness: Harness) {
       const row = await db
         .selectFrom('session')
         .select('created_at')
-        .where('id', '=', me.cookie ?? '')
+        .where('id', '=', sessionRowId(me.cookie))
         .executeTakeFirstOrThrow();
       const cap = toDate(row.created_at).getTime() + 90 * day;
 

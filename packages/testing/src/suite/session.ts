@@ -1,14 +1,6 @@
-import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
-import { jsonOf, sessionCookieOf, sessionCookiesOf } from '../test-client.ts';
-
-/** A session row's id: the SHA-256 of the cookie's token, in hex. */
-function sessionIdOf(token: string | null): string {
-  return createHash('sha256')
-    .update(token ?? '')
-    .digest('hex');
-}
+import { jsonOf, sessionCookieOf, sessionCookiesOf, sessionRowId } from '../test-client.ts';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -69,7 +61,7 @@ export function describeSession(harness: Harness) {
       const rows = await db.selectFrom('session').selectAll().execute();
       const cells = rows.flatMap((row) => Object.values(row).map(String));
       expect(cells.filter((cell) => cell.includes(token))).toEqual([]);
-      expect(rows.map((row) => row.id)).toContain(sessionIdOf(token));
+      expect(rows.map((row) => row.id)).toContain(sessionRowId(token));
     });
 
     it.each([
@@ -151,7 +143,7 @@ export function describeSession(harness: Harness) {
       expect(response.status).toBe(401);
       expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
       expect(
-        await db.selectFrom('session').select('id').where('id', '=', token).execute(),
+        await db.selectFrom('session').select('id').where('id', '=', sessionRowId(token)).execute(),
       ).toHaveLength(0);
     });
   });
@@ -164,7 +156,7 @@ export function describeSession(harness: Harness) {
       expect(response.status).toBe(204);
       expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
       expect(
-        await db.selectFrom('session').select('id').where('id', '=', token).execute(),
+        await db.selectFrom('session').select('id').where('id', '=', sessionRowId(token)).execute(),
       ).toHaveLength(0);
 
       const stale = harness.main.client();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countingHasher } from '../counting-hasher.ts';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
-import { jsonOf, sessionCookieOf } from '../test-client.ts';
+import { jsonOf, sessionCookieOf, sessionRowId } from '../test-client.ts';
 
 export function describeSignIn(harness: Harness) {
   async function signUp(username = uniqueUsername(), password = goodPassword) {
@@ -23,7 +23,7 @@ export function describeSignIn(harness: Harness) {
         user: { id: account.id, username: account.username },
       });
       expect(response.headers.get('Cache-Control')).toBe('no-store');
-      expect(client.cookie).toMatch(/^[a-z0-9]{40}$/);
+      expect(client.cookie).toMatch(/^[a-z2-7]{52}$/);
       expect((await client.get('/api/me')).status).toBe(200);
     });
 
@@ -108,7 +108,8 @@ export function describeSignIn(harness: Harness) {
         .select('id')
         .where('user_id', '=', account.id)
         .execute();
-      expect(rows.map((row) => row.id)).not.toContain(first);
+      expect(rows.map((row) => row.id)).not.toContain(sessionRowId(first));
+      expect(rows.map((row) => row.id)).toContain(sessionRowId(client.cookie));
     });
   });
 }
