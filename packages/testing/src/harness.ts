@@ -4,7 +4,7 @@ import { createLogger } from '@repo/auth/create-logger';
 import type { PasswordHasher } from '@repo/auth/password-hashing';
 import type { ThrottleLimits } from '@repo/auth/throttle';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
-import { expect, inject } from 'vitest';
+import { expect, inject, onTestFinished } from 'vitest';
 import type { Dialect } from './dialect.ts';
 import { findLogLeaks, receivedTokens } from './find-log-leaks.ts';
 import { startedAppProcesses } from './start-app-process.ts';
@@ -82,7 +82,7 @@ export class Harness {
   }
 
   async start(): Promise<void> {
-    this.#main = await this.open();
+    this.#main = await this.#openApp({});
   }
 
   /** Creates an empty database, dropped when the file is done. */
@@ -92,8 +92,19 @@ export class Harness {
     return database;
   }
 
-  /** Creates a database and opens an app over it, the way the app's main does. */
+  /**
+   * Creates a database and opens an app over it, the way the app's main
+   * does, for the test that calls it: the app's pool is closed when that test
+   * is done (the database stays until the file is), so that the apps of a
+   * file do not hold their idle connections to its end.
+   */
   async open(options: OpenAppOptions = {}): Promise<OpenedApp> {
+    const opened = await this.#openApp(options);
+    onTestFinished(() => opened.close().catch(() => {}));
+    return opened;
+  }
+
+  async #openApp(options: OpenAppOptions): Promise<OpenedApp> {
     const origin = options.origin ?? defaultOrigin;
     const database = options.database ?? (await this.createDatabase());
     const opened = this.options.openDatabase({
