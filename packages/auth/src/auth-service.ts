@@ -13,6 +13,7 @@ import {
 import type { AppLucia } from './create-lucia.ts';
 import { type CheckedCredential, createVerifiedSession } from './create-verified-session.ts';
 import { usernamePattern } from './credentials.ts';
+import { endSession } from './end-session.ts';
 import { createPasswordVerifier, needsRehash, type PasswordHasher } from './password-hashing.ts';
 import { sessionHandle } from './session-handle.ts';
 import { sessionCookie } from './session-lifetime.ts';
@@ -84,7 +85,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       rehashed,
     });
     if (!session) return null;
-    if (previous) await lucia.invalidateSession(previous.id);
+    if (previous) await endSession(db, previous.id);
     return sessionCookie(lucia, token, session);
   }
 
@@ -166,7 +167,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
     },
 
     async signOut({ user, session, address }: Caller): Promise<Cookie> {
-      await lucia.invalidateSession(session.id);
+      await endSession(db, session.id);
       audit.info({ event: 'signout', userId: user.id, clientAddress: address }, 'signed out');
       return lucia.createBlankSessionCookie();
     },
@@ -238,7 +239,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
         .execute();
       const target = rows.find((row) => sessionHandle(row.id) === handle);
       if (!target) return { ok: false, reason: 'not_found' };
-      await lucia.invalidateSession(target.id);
+      await endSession(db, target.id);
       audit.info(
         { event: 'session_revoked', userId: user.id, clientAddress: address, session: handle },
         'session revoked',

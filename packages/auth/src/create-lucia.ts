@@ -16,8 +16,9 @@ export const sessionLifetime = new TimeSpan(30, 'd');
  * `__Host-auth_session`.
  *
  * Lucia sees session ids only: the cookie carries a token, and the id is its
- * SHA-256 (session-token.ts). Give `validateSession` and `invalidateSession`
- * ids, `createSessionCookie` tokens.
+ * SHA-256 (session-token.ts). Give `validateSession` ids, `createSessionCookie`
+ * tokens; the app writes and deletes rows itself (create-verified-session.ts,
+ * end-session.ts).
  *
  * @example
  * const lucia = createLucia(new NodePostgresAdapter(pool, { user: 'user', session: 'session' }), {

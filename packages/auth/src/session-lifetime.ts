@@ -2,6 +2,7 @@ import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import type { Session } from 'lucia';
 import type { AppLucia } from './create-lucia.ts';
+import { endSession } from './end-session.ts';
 import { shiftTimestamp, toDate } from './timestamp.ts';
 
 /** No session outlives this, however often it is renewed. */
@@ -16,7 +17,6 @@ export const maxSessionLifetimeMs = 90 * 24 * 60 * 60 * 1000;
  */
 export async function capSessionLifetime(
   db: Kysely<Database>,
-  lucia: AppLucia,
   session: Session,
 ): Promise<Session | null> {
   const row = await db
@@ -29,7 +29,7 @@ export async function capSessionLifetime(
   const cap = shiftTimestamp(row.created_at, maxSessionLifetimeMs);
   const capDate = toDate(cap);
   if (capDate.getTime() <= Date.now()) {
-    await lucia.invalidateSession(session.id);
+    await endSession(db, session.id);
     return null;
   }
   if (session.expiresAt <= capDate) return session;

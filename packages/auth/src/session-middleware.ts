@@ -43,7 +43,7 @@ export function sessionMiddleware(db: Kysely<Database>, lucia: AppLucia) {
     if (token !== undefined && (current !== undefined ? era !== null : era === 'legacy')) {
       ({ session, user } = await lucia.validateSession(sessionIdOf(token)));
       if (session?.fresh) {
-        session = await capSessionLifetime(db, lucia, session);
+        session = await capSessionLifetime(db, session);
         if (!session) user = null;
       }
     }

@@ -8,8 +8,7 @@ export function describeSharedPool(harness: Harness) {
       const client = opened.client();
       const username = uniqueUsername();
       // Sign-up writes through Kysely (user, key, session); /api/me reads
-      // through Lucia; sign-in reads through Kysely and ends the session it
-      // replaces through Lucia, as sign-out does.
+      // through Lucia; sign-in and sign-out go through Kysely again.
       expect((await client.post('/api/signup', { username, password: goodPassword })).status).toBe(
         201,
       );
