@@ -1,6 +1,7 @@
 // The baseline of `pnpm bench`: `GET /api/me` as a bare Hono route on the raw
 // driver, with none of the app's layers (no Kysely, Lucia, middleware or
 // logger). Each dialect's file gives it the one lookup it runs.
+import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -25,7 +26,9 @@ export interface ServeBaselineOptions {
  */
 export function serveBaseline({ findSession, close }: ServeBaselineOptions): void {
   const app = new Hono().get('/api/me', async (c) => {
-    const sessionId = getCookie(c, 'auth_session');
+    const token = getCookie(c, 'auth_session');
+    // The session row is keyed by the SHA-256 of the cookie's token, as in the app.
+    const sessionId = token && createHash('sha256').update(token).digest('hex');
     const row = sessionId ? await findSession(sessionId) : null;
     if (!row || row.expiresAt.getTime() <= Date.now()) {
       return c.json({ error: { code: 'unauthenticated' } }, 401);

@@ -1,6 +1,7 @@
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import { generateIdFromEntropySize } from 'lucia';
+import type { CheckedCredential } from './create-verified-session.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
 
 /** What may leave the server about a user. */
@@ -12,6 +13,19 @@ export interface PublicUser {
 /** The `key` row of a username and password. */
 export function passwordKeyId(username: string): string {
   return `username:${username}`;
+}
+
+/**
+ * Whether an account has the username, which must match the policy (the
+ * caller checks): a taken name is refused before any password is hashed.
+ */
+export async function isUsernameTaken(db: Kysely<Database>, username: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('user')
+    .select('id')
+    .where('username', '=', username)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
@@ -43,7 +57,12 @@ export async function createAccount(
   return user;
 }
 
-/** The user and password hash behind a username, or `null` when there is none. */
+/**
+ * The user and password hash behind a username, or `null` when there is none.
+ * The username must match the policy (the caller checks): a database may pad
+ * or fold what it compares (MySQL's binary collation finds `alice` for
+ * `alice `) or refuse it (PostgreSQL and a NUL byte).
+ */
 export async function findPasswordAccount(
   db: Kysely<Database>,
   username: string,
@@ -59,25 +78,31 @@ export async function findPasswordAccount(
 }
 
 /**
- * Replaces a user's password hash. With `endSessions`, every session of the
- * user ends in the same transaction: a stolen session must not outlive the
- * password change that was meant to stop it.
+ * Replaces the password the caller checked (`credential`) with
+ * `hashedPassword`, and ends every session of the user in the same
+ * transaction: a stolen session must not outlive the change meant to stop it.
+ * `false`, and nothing changed, when the stored hash is no longer the one
+ * checked: another change came first, and this one's current password is
+ * not current any more. The update locks the key row, so sign-ins that
+ * checked the old password wait for the change (create-verified-session.ts).
  */
-export async function setPassword(
+export async function replacePassword(
   db: Kysely<Database>,
   userId: string,
+  credential: CheckedCredential & { hashedPassword: string },
   hashedPassword: string,
-  options: { endSessions?: boolean } = {},
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
       .updateTable('key')
       .set({ hashed_password: hashedPassword })
+      .where('id', '=', credential.keyId)
       .where('user_id', '=', userId)
-      .where('id', 'like', 'username:%')
-      .execute();
-    if (options.endSessions)
-      await trx.deleteFrom('session').where('user_id', '=', userId).execute();
+      .where('hashed_password', '=', credential.hashedPassword)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return false;
+    await trx.deleteFrom('session').where('user_id', '=', userId).execute();
+    return true;
   });
 }
 

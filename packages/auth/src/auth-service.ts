@@ -5,15 +5,20 @@ import type { Logger } from 'pino';
 import {
   createAccount,
   findPasswordAccount,
+  isUsernameTaken,
   type PublicUser,
+  passwordKeyId,
+  replacePassword,
   setFirstPassword,
-  setPassword,
 } from './accounts.ts';
 import type { AppLucia } from './create-lucia.ts';
+import { type CheckedCredential, createVerifiedSession } from './create-verified-session.ts';
 import { usernamePattern } from './credentials.ts';
+import { endSession } from './end-session.ts';
 import { createPasswordVerifier, needsRehash, type PasswordHasher } from './password-hashing.ts';
 import { sessionHandle } from './session-handle.ts';
 import { sessionCookie } from './session-lifetime.ts';
+import { createSessionToken, sessionIdOf } from './session-token.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
 
 export interface AuthServiceOptions {
@@ -61,35 +66,57 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
     return { ok: false, reason: 'too_many_attempts', retryAfter };
   }
 
-  /** A new session for `userId`, replacing the caller's previous one if any. */
-  async function startSession(userId: string, previous: Session | null): Promise<Cookie> {
-    if (previous) await lucia.invalidateSession(previous.id);
-    return sessionCookie(lucia, await lucia.createSession(userId, {}));
+  /**
+   * A new session for `userId`, made only while `credential` is still the
+   * stored password (`null` once it has changed), replacing the caller's
+   * previous session if any. The cookie carries the token; the database
+   * holds its SHA-256.
+   */
+  async function startSession(
+    userId: string,
+    credential: CheckedCredential,
+    previous: Session | null,
+    rehashed?: string,
+  ): Promise<Cookie | null> {
+    const token = createSessionToken();
+    const session = await createVerifiedSession(db, {
+      userId,
+      credential,
+      sessionId: sessionIdOf(token),
+      rehashed,
+    });
+    if (!session) return null;
+    if (previous) await endSession(db, previous.id);
+    return sessionCookie(lucia, token, session);
   }
 
   /**
    * Checks a password with throttling: refused without hashing while the
-   * address or the username is throttled; a failure is counted for both.
+   * address or the username is throttled; counted as a failure for both from
+   * the start, until the caller calls `succeeded`. A name outside the policy
+   * never reaches an account (a database may pad or fold it into one), and
+   * costs one verification like any unknown name.
    */
   async function checkPassword(username: string, password: string, address: string) {
     const now = Date.now();
-    const throttledName = usernamePattern.test(username) ? username : null;
+    const possible = usernamePattern.test(username);
     // Counted as a failure from here on (the attempts of a burst see each
     // other); a right password takes it back.
-    const { wait, attempt } = await throttle.beginSignIn(address, throttledName, now);
+    const { wait, attempt } = await throttle.beginSignIn(address, possible ? username : null, now);
     if (wait > 0) return { ok: false as const, wait };
-    const account = await findPasswordAccount(db, username);
+    const account = possible ? await findPasswordAccount(db, username) : null;
     const hashed = account?.hashedPassword ?? null;
     // Verified whether or not the account exists: the same cost and answer.
     const valid = await verifyPassword(hashed, password);
-    if (!account || !valid) {
+    if (!account || !hashed || !valid) {
       return { ok: false as const, wait: 0, userId: account?.user.id ?? null };
     }
-    await throttle.signInSucceeded(attempt, username);
-    if (hashed && needsRehash(hashed)) {
-      await setPassword(db, account.user.id, await passwords.hash(password));
-    }
-    return { ok: true as const, user: account.user };
+    return {
+      ok: true as const,
+      user: account.user,
+      credential: { keyId: passwordKeyId(username), hashedPassword: hashed },
+      succeeded: () => throttle.signInSucceeded(attempt, username),
+    };
   }
 
   /** A first password for a user who has none; every session ends, as at a change. */
@@ -104,15 +131,17 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
     };
     // Known before hashing: a user with a password gets no free hash.
     if (await findPasswordAccount(db, user.username)) return refused;
-    const hashed = await passwords.hash(newPassword);
-    if (!(await setFirstPassword(db, { id: user.id, username: user.username }, hashed))) {
+    const hashedPassword = await passwords.hash(newPassword);
+    if (!(await setFirstPassword(db, { id: user.id, username: user.username }, hashedPassword))) {
       return refused;
     }
     audit.info(
       { event: 'password_set', userId: user.id, clientAddress: address },
       'first password set',
     );
-    return { ok: true, cookie: await startSession(user.id, null) };
+    const credential = { keyId: passwordKeyId(user.username), hashedPassword };
+    const cookie = await startSession(user.id, credential, null);
+    return { ok: true, cookie: cookie ?? lucia.createBlankSessionCookie() };
   }
 
   return {
@@ -122,21 +151,22 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       input: { username: string; password: string },
       address: string,
       previous: Session | null,
-    ): Promise<{ ok: true; user: PublicUser; cookie: Cookie } | Failure> {
-      const now = Date.now();
-      // Counted as an account from here on, until the username proves taken.
-      const { wait, attempt } = await throttle.beginSignUp(address, now);
+    ): Promise<{ ok: true; user: PublicUser; cookie: Cookie | null } | Failure> {
+      // An attempt counts from here on, an account made and a name refused
+      // as taken alike (docs/API.md).
+      const { wait } = await throttle.beginSignUp(address, Date.now());
       if (wait > 0) return throttled('signup_throttled', address, wait);
-      const user = await createAccount(db, {
-        username: input.username,
-        hashedPassword: await passwords.hash(input.password),
-      });
-      if (!user) {
-        await throttle.signUpFailed(attempt);
-        return { ok: false, reason: 'username_taken' };
-      }
+      // A taken name costs no hash; a name taken a moment later fails at the insert.
+      if (await isUsernameTaken(db, input.username)) return { ok: false, reason: 'username_taken' };
+      const hashedPassword = await passwords.hash(input.password);
+      const user = await createAccount(db, { username: input.username, hashedPassword });
+      if (!user) return { ok: false, reason: 'username_taken' };
       audit.info({ event: 'signup', userId: user.id, clientAddress: address }, 'account created');
-      return { ok: true, user, cookie: await startSession(user.id, previous) };
+      const credential = { keyId: passwordKeyId(user.username), hashedPassword };
+      // No session only if the password changed in the moment since: the
+      // account is made, and its owner signs in with the new password.
+      const cookie = await startSession(user.id, credential, previous);
+      return { ok: true, user, cookie };
     },
 
     async signIn(
@@ -144,21 +174,28 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       address: string,
       previous: Session | null,
     ): Promise<{ ok: true; user: PublicUser; cookie: Cookie } | Failure> {
-      const result = await checkPassword(input.username.toLowerCase(), input.password, address);
+      const { password } = input;
+      const result = await checkPassword(input.username.toLowerCase(), password, address);
       if (!result.ok && result.wait > 0) return throttled('signin_throttled', address, result.wait);
-      if (!result.ok) {
-        audit.info(
-          { event: 'signin_failed', userId: result.userId ?? null, clientAddress: address },
-          'sign-in failed',
-        );
+      const failed = (userId: string | null): Failure => {
+        audit.info({ event: 'signin_failed', userId, clientAddress: address }, 'sign-in failed');
         return { ok: false, reason: 'invalid_credentials' };
-      }
-      audit.info({ event: 'signin', userId: result.user.id, clientAddress: address }, 'signed in');
-      return { ok: true, user: result.user, cookie: await startSession(result.user.id, previous) };
+      };
+      if (!result.ok) return failed(result.userId ?? null);
+      const { user, credential } = result;
+      const rehashed = needsRehash(credential.hashedPassword)
+        ? await passwords.hash(password)
+        : undefined;
+      const cookie = await startSession(user.id, credential, previous, rehashed);
+      // The password changed while it was being checked: it is wrong now.
+      if (!cookie) return failed(user.id);
+      await result.succeeded();
+      audit.info({ event: 'signin', userId: user.id, clientAddress: address }, 'signed in');
+      return { ok: true, user, cookie };
     },
 
     async signOut({ user, session, address }: Caller): Promise<Cookie> {
-      await lucia.invalidateSession(session.id);
+      await endSession(db, session.id);
       audit.info({ event: 'signout', userId: user.id, clientAddress: address }, 'signed out');
       return lucia.createBlankSessionCookie();
     },
@@ -184,14 +221,25 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
         );
         return { ok: false, reason: 'invalid_credentials' };
       }
-      await setPassword(db, user.id, await passwords.hash(input.newPassword), {
-        endSessions: true,
-      });
+      const hashedPassword = await passwords.hash(input.newPassword);
+      if (!(await replacePassword(db, user.id, result.credential, hashedPassword))) {
+        // Another change came first: this current password is not current any more.
+        audit.info(
+          { event: 'password_change_failed', userId: user.id, clientAddress: address },
+          'current password changed meanwhile',
+        );
+        return { ok: false, reason: 'invalid_credentials' };
+      }
+      await result.succeeded();
       audit.info(
         { event: 'password_changed', userId: user.id, clientAddress: address },
         'password changed',
       );
-      return { ok: true, cookie: await startSession(user.id, null) };
+      const credential = { keyId: result.credential.keyId, hashedPassword };
+      const cookie = await startSession(user.id, credential, null);
+      // Without a session (the password changed again in the moment since),
+      // the caller's cookie, whose session has ended, is deleted.
+      return { ok: true, cookie: cookie ?? lucia.createBlankSessionCookie() };
     },
 
     async listSessions({ user, session }: Caller): Promise<SessionInfo[]> {
@@ -224,7 +272,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
         .execute();
       const target = rows.find((row) => sessionHandle(row.id) === handle);
       if (!target) return { ok: false, reason: 'not_found' };
-      await lucia.invalidateSession(target.id);
+      await endSession(db, target.id);
       audit.info(
         { event: 'session_revoked', userId: user.id, clientAddress: address, session: handle },
         'session revoked',

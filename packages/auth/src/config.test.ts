@@ -25,6 +25,7 @@ describe('parseConfig', () => {
       RATE_LIMIT_SIGNUP_IP: 30,
       LOG_LEVEL: 'info',
       FILE: 'data/app.db',
+      providers: [],
     });
     expect(resolveOrigin(config, 4321)).toBe('http://localhost:4321');
   });

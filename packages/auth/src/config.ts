@@ -4,12 +4,17 @@ import { type ProviderConfig, parseProviderConfig } from './provider-config.ts';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveCount = z.coerce.number().int().positive();
 
+// zod runs a refinement even after the check before it failed, so a
+// refinement parses with URL.parse (null when malformed): `new URL` would
+// throw out of the parse, with the whole value (password included) in the
+// error that reaches the console.
+
 /** An origin and nothing more: `http://localhost:3000`, `https://example.com`. */
 const origin = z
   .url({ protocol: /^https?$/, error: 'expected an http(s) origin' })
   .refine((value) => {
-    const url = new URL(value);
-    return url.pathname === '/' && !url.search && !url.hash && !value.endsWith('/');
+    const url = URL.parse(value);
+    return url?.pathname === '/' && !url.search && !url.hash && !value.endsWith('/');
   }, 'expected scheme://host[:port], with no path or trailing slash');
 
 /** The variables of docs/API.md that every app reads. */
@@ -79,7 +84,7 @@ export function databaseUrl(fallback: string, protocols: string[]) {
   const names = protocols.map((protocol) => `${protocol}://`).join(' or ');
   return z
     .url({ error: `expected a URL such as ${fallback.replace(/:[^:@/]*@/, ':…@')}` })
-    .refine((value) => protocols.includes(new URL(value).protocol.slice(0, -1)), {
+    .refine((value) => protocols.includes(URL.parse(value)?.protocol.slice(0, -1) ?? ''), {
       error: `expected a ${names} URL`,
     })
     .default(fallback);

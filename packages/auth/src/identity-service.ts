@@ -4,6 +4,7 @@ import type { Cookie, Session, User } from 'lucia';
 import * as client from 'openid-client';
 import type { Logger } from 'pino';
 import { saveFlow, takeFlow } from './auth-flows.ts';
+import type { CheckedCredential } from './create-verified-session.ts';
 import { deriveUsername, type NameClaims } from './derive-username.ts';
 import { describeProviderError, type ProviderErrorKind } from './describe-provider-error.ts';
 import {
@@ -25,7 +26,11 @@ export interface IdentityServiceOptions {
   /** The public origin: the redirect URI is `<origin>/signin/<name>/callback`. */
   origin: string;
   /** The auth service's one way to start a session (`AuthService.startSession`). */
-  startSession(userId: string, previous: Session | null): Promise<Cookie>;
+  startSession(
+    userId: string,
+    credential: CheckedCredential,
+    previous: Session | null,
+  ): Promise<Cookie | null>;
 }
 
 /** Why a provider sign-in did not happen, for the route to show. */
@@ -200,16 +205,20 @@ export function createIdentityService(options: IdentityServiceOptions) {
         return { ok: true, outcome: 'linked', cookie: null };
       }
 
+      // A session is made only while this key exists: not for an identity
+      // unlinked in the moment since (then no cookie, and no session).
+      const providerKey = { keyId, hashedPassword: null };
       const existing = await findKeyUser(db, keyId);
       if (existing) {
         audit.info({ event: 'provider_signin', userId: existing.id, ...logged }, 'signed in');
         return {
           ok: true,
           outcome: 'signed_in',
-          cookie: await startSession(existing.id, input.session),
+          cookie: await startSession(existing.id, providerKey, input.session),
         };
       }
-      const { wait, attempt } = await throttle.beginSignUp(address, now);
+      // An attempt counts from here on, whether or not it makes the account.
+      const { wait } = await throttle.beginSignUp(address, now);
       if (wait > 0) {
         audit.warn({ event: 'signup_throttled', ...logged, retryAfter: wait }, 'throttled');
         return { ok: false, reason: 'too_many_attempts', retryAfter: wait };
@@ -219,7 +228,6 @@ export function createIdentityService(options: IdentityServiceOptions) {
       try {
         nameClaims = await readNameClaims(configuration, tokens, claims);
       } catch (error) {
-        await throttle.signUpFailed(attempt);
         const { kind, code } = describeProviderError(error);
         return fail(kind, { ...logged, code, step: 'userinfo' });
       }
@@ -228,7 +236,6 @@ export function createIdentityService(options: IdentityServiceOptions) {
         base: deriveUsername(nameClaims, name),
         now,
       });
-      if (!account.created) await throttle.signUpFailed(attempt);
       const event = account.created ? 'provider_signup' : 'provider_signin';
       audit.info(
         { event, userId: account.user.id, ...logged },
@@ -237,7 +244,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
       return {
         ok: true,
         outcome: account.created ? 'signed_up' : 'signed_in',
-        cookie: await startSession(account.user.id, input.session),
+        cookie: await startSession(account.user.id, providerKey, input.session),
       };
     },
 

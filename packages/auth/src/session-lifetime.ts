@@ -2,6 +2,7 @@ import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import type { Session } from 'lucia';
 import type { AppLucia } from './create-lucia.ts';
+import { endSession } from './end-session.ts';
 
 /** No session outlives this, however often it is renewed. */
 export const maxSessionLifetimeMs = 90 * 24 * 60 * 60 * 1000;
@@ -15,7 +16,6 @@ export const maxSessionLifetimeMs = 90 * 24 * 60 * 60 * 1000;
  */
 export async function capSessionLifetime(
   db: Kysely<Database>,
-  lucia: AppLucia,
   session: Session,
 ): Promise<Session | null> {
   const row = await db
@@ -26,7 +26,7 @@ export async function capSessionLifetime(
   if (!row) return null;
   const cap = new Date(row.created_at.getTime() + maxSessionLifetimeMs);
   if (cap.getTime() <= Date.now()) {
-    await lucia.invalidateSession(session.id);
+    await endSession(db, session.id);
     return null;
   }
   if (session.expiresAt <= cap) return session;
@@ -34,9 +34,9 @@ export async function capSessionLifetime(
   return { ...session, expiresAt: cap };
 }
 
-/** The session's cookie, with a `Max-Age` that ends when the session does. */
-export function sessionCookie(lucia: AppLucia, session: Session) {
-  const cookie = lucia.createSessionCookie(session.id);
+/** The cookie that carries a session's token, with a `Max-Age` that ends when the session does. */
+export function sessionCookie(lucia: AppLucia, token: string, session: Session) {
+  const cookie = lucia.createSessionCookie(token);
   cookie.attributes.maxAge = Math.max(
     0,
     Math.round((session.expiresAt.getTime() - Date.now()) / 1000),

@@ -6,7 +6,7 @@ import { isUniqueViolation } from './is-unique-violation.ts';
 export interface ThrottleLimits {
   /** Failed sign-ins one client address may make in 10 minutes (RATE_LIMIT_SIGNIN_IP). */
   signinPerAddress: number;
-  /** Accounts one client address may create in one hour (RATE_LIMIT_SIGNUP_IP). */
+  /** Sign-up attempts (accounts made, names refused as taken) one client address may make in one hour (RATE_LIMIT_SIGNUP_IP). */
   signupPerAddress: number;
 }
 
@@ -77,7 +77,8 @@ export class Throttle {
 
   /**
    * Lets a sign-up through, or answers the seconds to wait; one let through
-   * counts as an account at once (see `beginSignIn`), until `signUpFailed`.
+   * counts at once (see `beginSignIn`), whether it makes an account or finds
+   * the name taken.
    */
   async beginSignUp(
     address: string,
@@ -90,11 +91,6 @@ export class Throttle {
       this.#limits.signupPerAddress,
       signupWindowMs,
     );
-  }
-
-  /** The sign-up made no account (the username was taken). */
-  signUpFailed(attempt: ThrottleEvent): Promise<void> {
-    return this.#removeEvent(attempt);
   }
 
   /**

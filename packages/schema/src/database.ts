@@ -25,8 +25,9 @@ export interface KeyTable {
 }
 
 /**
- * A session, written by Lucia's adapter: `id` is the token the cookie holds.
- * `created_at` is filled by the database and caps how long a session lives.
+ * A session: `id` is the SHA-256 (hex) of the token the cookie holds, never
+ * the token (migration 0004). Lucia's adapter reads it, renews and deletes
+ * it; `created_at` is filled by the database and caps how long a session lives.
  */
 export interface SessionTable {
   id: string;

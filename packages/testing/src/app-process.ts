@@ -25,6 +25,13 @@ export interface StartProcessOptions {
 
 /** The processes started and not yet exited, for `stopAllProcesses`. */
 const running = new Set<ChildRun>();
+/** Every process started here (in this test file), for the check of what apps logged. */
+const started: ChildRun[] = [];
+
+/** Every process started so far, exited or not. */
+export function startedProcesses(): readonly ChildRun[] {
+  return started;
+}
 
 /** Starts `command` and keeps what it prints. */
 export function startProcess(
@@ -60,6 +67,7 @@ export function startProcess(
     detached,
   };
   running.add(run);
+  started.push(run);
   void exited.finally(() => running.delete(run));
   return run;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { type ConformanceSuiteOptions, Harness } from './harness.ts';
 import { describeAuditLog } from './suite/audit-log.ts';
 import { describeBadInput } from './suite/bad-input.ts';
+import { describeErrorLog } from './suite/error-log.ts';
 import { describeHeaders } from './suite/headers.ts';
 import { describeHealth } from './suite/health.ts';
 import { describeHousekeeping } from './suite/housekeeping.ts';
@@ -54,6 +55,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describePages(harness);
   describeProviders(harness);
   describeAuditLog(harness);
+  describeErrorLog(harness);
   describeHousekeeping(harness);
   describeHealth(harness);
   describeSharedPool(harness);

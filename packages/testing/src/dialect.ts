@@ -21,6 +21,8 @@ export interface Dialect {
     unreachable: string;
     /** ...and how the app's start-up error names it, without its password. */
     unreachableNamed: string;
+    /** Values the app must refuse at start, naming the variable and no password. */
+    malformed: readonly string[];
   };
   /** How tests get a server; absent when none is needed (a file per test). */
   server?: TestServerSource;

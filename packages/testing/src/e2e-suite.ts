@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   type ChildRun,
   startAppProcess,
@@ -13,6 +13,7 @@ import {
 import type { Dialect } from './dialect.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
 import { walkProviderFlows } from './e2e/walk-provider-flows.ts';
+import { findLogLeaks, receivedTokens } from './find-log-leaks.ts';
 import { launchChromium } from './launch-chromium.ts';
 import { startTestProvider, type TestProvider } from './oidc/start-test-provider.ts';
 import type { TestDatabase } from './test-database.ts';
@@ -98,6 +99,8 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
     if (run) await stopProcess(run);
     await stopAllProcesses();
     await database?.drop();
+    // What the app logged while a browser walked every flow: no hash, token or SQL.
+    expect(findLogLeaks(run?.output().split('\n') ?? [], receivedTokens)).toEqual([]);
   });
 
   async function screenshot(page: Page, name: string): Promise<void> {

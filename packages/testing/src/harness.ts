@@ -1,14 +1,15 @@
 import type { AppDatabase } from '@repo/auth/app-database';
 import { createApp } from '@repo/auth/create-app';
 import type { Logger as AppLogger } from '@repo/auth/create-logger';
+import { createLogger } from '@repo/auth/create-logger';
 import type { PasswordHasher } from '@repo/auth/password-hashing';
 import type { ProviderConfig } from '@repo/auth/provider-config';
 import type { ThrottleLimits } from '@repo/auth/throttle';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
-import { type Logger, pino } from 'pino';
-import { inject } from 'vitest';
-import { stopAllProcesses } from './app-process.ts';
+import { expect, inject, onTestFinished } from 'vitest';
+import { startedProcesses, stopAllProcesses } from './app-process.ts';
 import type { Dialect } from './dialect.ts';
+import { findLogLeaks, receivedTokens } from './find-log-leaks.ts';
 import { TestClient } from './test-client.ts';
 import type { TestDatabase } from './test-database.ts';
 
@@ -40,7 +41,6 @@ export interface OpenAppOptions {
   limits?: ThrottleLimits;
   trustProxy?: boolean;
   passwords?: PasswordHasher;
-  logger?: Logger;
   /** OpenID Connect providers (`AUTH_PROVIDERS`). */
   providers?: ProviderConfig[];
 }
@@ -52,20 +52,24 @@ export type OpenedApp = AppDatabase & {
   database: TestDatabase;
   /** A new client with no cookie. */
   client(): TestClient;
+  /** Every line the app has logged so far (debug level and above), as JSON text. */
+  logLines(): string[];
 };
 
 export const defaultOrigin = 'http://localhost:3000';
-// Tests assert on responses and rows; the app's error log would be noise.
-const silent = pino({ level: 'silent' });
 
 /**
  * Opens apps over fresh databases for one test file, and closes and drops
- * them all when the file is done.
+ * them all when the file is done. Every app logs through the app's own
+ * logger into memory; when the file is done, those lines and the output of
+ * every app process it started are checked for what no log line may carry
+ * (find-log-leaks.ts), whichever test wrote them.
  */
 export class Harness {
   readonly options: ConformanceSuiteOptions;
   readonly #opened: OpenedApp[] = [];
   readonly #databases: TestDatabase[] = [];
+  readonly #logLines: string[][] = [];
   #main: OpenedApp | undefined;
 
   constructor(options: ConformanceSuiteOptions) {
@@ -83,7 +87,7 @@ export class Harness {
   }
 
   async start(): Promise<void> {
-    this.#main = await this.open();
+    this.#main = await this.#openApp({});
   }
 
   /** Creates an empty database, dropped when the file is done. */
@@ -93,11 +97,29 @@ export class Harness {
     return database;
   }
 
-  /** Creates a database and opens an app over it, the way the app's main does. */
+  /**
+   * Creates a database and opens an app over it, the way the app's main
+   * does, for the test that calls it: the app's pool is closed when that test
+   * is done (the database stays until the file is), so that the apps of a
+   * file do not hold their idle connections to its end. One a hook opens is
+   * closed when the file is done.
+   */
   async open(options: OpenAppOptions = {}): Promise<OpenedApp> {
+    const opened = await this.#openApp(options);
+    try {
+      onTestFinished(() => opened.close().catch(() => {}));
+    } catch {
+      // Opened by a hook (beforeAll) rather than a test: closed with the file.
+    }
+    return opened;
+  }
+
+  async #openApp(options: OpenAppOptions): Promise<OpenedApp> {
     const origin = options.origin ?? defaultOrigin;
     const database = options.database ?? (await this.createDatabase());
-    const logger = options.logger ?? silent;
+    const lines: string[] = [];
+    this.#logLines.push(lines);
+    const logger = createLogger('debug', { write: (line: string) => lines.push(line) });
     const opened = this.options.openDatabase({
       location: database.location,
       poolSize: options.poolSize,
@@ -120,6 +142,7 @@ export class Harness {
       origin,
       database,
       client: () => new TestClient(app, origin),
+      logLines: () => [...lines],
     };
     this.#opened.push(result);
     return result;
@@ -137,10 +160,13 @@ export class Harness {
 
   async stop(): Promise<void> {
     await stopAllProcesses();
-    // The lists keep their entries: a closed better-sqlite3 connection that is
-    // garbage-collected can abort Node.js 24 (see the SQLite app's reuse-statements.ts).
     for (const opened of this.#opened) await opened.close().catch(() => {});
     for (const database of this.#databases) await database.drop();
+    const lines = [
+      ...this.#logLines.flat(),
+      ...startedProcesses().flatMap((run) => run.output().split('\n')),
+    ];
+    expect(findLogLeaks(lines, receivedTokens), 'what the apps logged').toEqual([]);
   }
 }
 

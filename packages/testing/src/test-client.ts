@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { receivedTokens } from './find-log-leaks.ts';
+
 /** Anything that answers requests like a Hono app's `request()`. */
 export interface RequestTarget {
   request(path: string, init?: RequestInit, env?: unknown): Response | Promise<Response>;
@@ -19,34 +22,81 @@ export function socketBindings(address: string) {
   return { incoming: { socket: { remoteAddress: address, remoteFamily: 'IPv4' } } };
 }
 
-/** The attributes of the `auth_session` cookie a response sets, or `null`. */
-export function sessionCookieOf(
-  response: Response,
-): { value: string; attributes: Map<string, string> } | null {
-  const header = response.headers
-    .getSetCookie()
-    .find((cookie) => cookie.startsWith('auth_session='));
-  if (!header) return null;
-  const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
-  return {
-    value: pair.slice('auth_session='.length),
-    attributes: new Map(
-      attributes.map((attribute) => {
-        const [name = '', value = ''] = attribute.split('=');
-        return [name.toLowerCase(), value];
-      }),
-    ),
-  };
+/**
+ * The id of the session row behind a cookie's token, as docs/API.md fixes
+ * it: the token's SHA-256, in hex. Computed here, not by the app's code.
+ */
+export function sessionRowId(token: string | null): string {
+  return createHash('sha256')
+    .update(token ?? '')
+    .digest('hex');
+}
+
+/** The session cookie's names: `__Host-auth_session` when ORIGIN is https, else `auth_session`. */
+export const sessionCookieNames = ['__Host-auth_session', 'auth_session'] as const;
+
+/** The name a session cookie has under `origin` (docs/API.md, "Session cookie"). */
+export function sessionCookieNameFor(origin: string): string {
+  return origin.startsWith('https://') ? '__Host-auth_session' : 'auth_session';
+}
+
+export interface SetSessionCookie {
+  name: string;
+  value: string;
+  attributes: Map<string, string>;
+}
+
+/**
+ * Every session cookie a response sets (a new one, or one that deletes a
+ * cookie), in order. Each token is recorded for the log check
+ * (find-log-leaks.ts).
+ */
+export function sessionCookiesOf(response: Response): SetSessionCookie[] {
+  const cookies: SetSessionCookie[] = [];
+  for (const header of response.headers.getSetCookie()) {
+    const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
+    const equals = pair.indexOf('=');
+    const name = pair.slice(0, equals);
+    if (!(sessionCookieNames as readonly string[]).includes(name)) continue;
+    const value = pair.slice(equals + 1);
+    if (value) receivedTokens.add(value);
+    cookies.push({
+      name,
+      value,
+      attributes: new Map(
+        attributes.map((attribute) => {
+          const [key = '', setting = ''] = attribute.split('=');
+          return [key.toLowerCase(), setting];
+        }),
+      ),
+    });
+  }
+  return cookies;
+}
+
+/** The session cookie a response sets (under https, the `__Host-` one first), or `null`. */
+export function sessionCookieOf(response: Response): SetSessionCookie | null {
+  const cookies = sessionCookiesOf(response);
+  for (const name of sessionCookieNames) {
+    const cookie = cookies.find((candidate) => candidate.name === name);
+    if (cookie) return cookie;
+  }
+  return null;
+}
+
+/** The `Cookie` header that sends back the session cookie a response set (`''` if none). */
+export function cookieHeaderOf(response: Response): string {
+  const cookie = sessionCookieOf(response);
+  return cookie ? `${cookie.name}=${cookie.value}` : '';
 }
 
 /**
  * A client as a browser would be: it sends the right `Origin` on unsafe
- * requests and keeps the session cookie the app sets or deletes.
+ * requests and keeps the session cookies the app sets or deletes.
  */
 export class TestClient {
-  cookie: string | null = null;
-  /** The `auth_flow` cookie of a provider sign-in in progress. */
-  flowCookie: string | null = null;
+  /** The cookies it holds, by name, as a browser's jar. */
+  readonly cookies = new Map<string, string>();
   /** The client address the app sees. */
   address: string;
   readonly #target: RequestTarget;
@@ -58,25 +108,56 @@ export class TestClient {
     this.address = address;
   }
 
+  /** The session cookie's value under the origin's name, or `null`. */
+  get cookie(): string | null {
+    return this.cookies.get(sessionCookieNameFor(this.#origin)) ?? null;
+  }
+
+  set cookie(value: string | null) {
+    const name = sessionCookieNameFor(this.#origin);
+    if (value === null) this.cookies.delete(name);
+    else this.cookies.set(name, value);
+  }
+
+  /** The `auth_flow` cookie of a provider sign-in in progress (`__Host-` under https), or `null`. */
+  get flowCookie(): string | null {
+    return this.cookies.get(this.#flowCookieName()) ?? null;
+  }
+
+  set flowCookie(value: string | null) {
+    if (value === null) this.cookies.delete(this.#flowCookieName());
+    else this.cookies.set(this.#flowCookieName(), value);
+  }
+
+  #flowCookieName(): string {
+    return this.#origin.startsWith('https://') ? '__Host-auth_flow' : 'auth_flow';
+  }
+
   async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (!headers.has('Origin') && method !== 'GET') headers.set('Origin', this.#origin);
-    if (!headers.has('Cookie')) {
-      const cookies = [
-        this.cookie && `auth_session=${this.cookie}`,
-        this.flowCookie && `auth_flow=${this.flowCookie}`,
-      ].filter(Boolean);
-      if (cookies.length > 0) headers.set('Cookie', cookies.join('; '));
+    if (this.cookies.size > 0 && !headers.has('Cookie')) {
+      const pairs = [...this.cookies].map(([name, value]) => `${name}=${value}`);
+      headers.set('Cookie', pairs.join('; '));
     }
     const response = await this.#target.request(
       path,
       { ...init, method, headers },
       socketBindings(this.address),
     );
-    const cookie = sessionCookieOf(response);
-    if (cookie) this.cookie = cookie.attributes.get('max-age') === '0' ? null : cookie.value;
-    const flow = response.headers.getSetCookie().find((header) => header.startsWith('auth_flow='));
-    if (flow) this.flowCookie = /max-age=0/i.test(flow) ? null : (flow.split(/[=;]/)[1] ?? null);
+    for (const { name, value, attributes } of sessionCookiesOf(response)) {
+      if (attributes.get('max-age') === '0') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const flowName = this.#flowCookieName();
+    const flow = response.headers
+      .getSetCookie()
+      .find((header) => header.startsWith(`${flowName}=`));
+    if (flow) {
+      const value = flow.slice(flowName.length + 1).split(';')[0] ?? '';
+      if (!value || /max-age=0/i.test(flow)) this.cookies.delete(flowName);
+      else this.cookies.set(flowName, value);
+    }
     return response;
   }
 

@@ -2,6 +2,7 @@ import type { Migrations } from '../migrate-to-latest.ts';
 import * as authTables from './0001-auth-tables.ts';
 import * as throttling from './0002-throttling.ts';
 import * as throttleAttempt from './0003-throttle-attempt.ts';
+import * as hashedSessionIds from './0004-hashed-session-ids.ts';
 import * as providerSignIn from './0005-provider-sign-in.ts';
 
 /** Every sqlite migration, in order. Add new ones at the end; never edit an applied one. */
@@ -9,5 +10,6 @@ export const migrations: Migrations = {
   '0001-auth-tables': authTables,
   '0002-throttling': throttling,
   '0003-throttle-attempt': throttleAttempt,
+  '0004-hashed-session-ids': hashedSessionIds,
   '0005-provider-sign-in': providerSignIn,
 };

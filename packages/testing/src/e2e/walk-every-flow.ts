@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page, Response } from 'playwright-core';
 import { expect } from 'vitest';
+import { receivedTokens } from '../find-log-leaks.ts';
 import { serveCrossSiteForm } from './serve-cross-site-form.ts';
 
 export interface WalkOptions {
@@ -106,6 +107,7 @@ export async function walkEveryFlow({ browser, origin, screenshot }: WalkOptions
   expect(pathOf(page)).toBe('/?done=signed-up');
   expect(await page.locator('h1').textContent()).toBe(`Hello, ${username}`);
   const [cookie] = await here.context.cookies();
+  if (cookie) receivedTokens.add(cookie.value);
   expect(cookie).toMatchObject({
     name: 'auth_session',
     httpOnly: true,

@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 import { jsonOf } from '../test-client.ts';
@@ -6,10 +5,7 @@ import { jsonOf } from '../test-client.ts';
 export function describeAuditLog(harness: Harness) {
   describe(`${harness.dialect.name}: audit log`, () => {
     it('logs each flow as one line with user id and address, and never a secret', async () => {
-      const lines: string[] = [];
-      const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
-      const { client, db } = await harness.open({
-        logger,
+      const { client, db, logLines } = await harness.open({
         limits: { signinPerAddress: 2, signupPerAddress: 30 },
       });
       const username = uniqueUsername();
@@ -34,6 +30,7 @@ export function describeAuditLog(harness: Harness) {
       await me.delete('/api/sessions');
       await me.post('/api/signout');
 
+      const lines = logLines();
       const events = lines.map((line) => JSON.parse(line));
       const byEvent = (event: string) => events.filter((entry) => entry.event === event);
       const user = await db

@@ -38,6 +38,11 @@ const bodies = fc.oneof(
           fc.integer(),
           fc.constant(null),
           fc.stringMatching(/^[a-z]{3,8}$/),
+          // Control characters (a NUL byte) and any code point: what a
+          // database may refuse, pad or fold.
+          fc.string({ unit: 'binary-ascii', maxLength: 40 }),
+          fc.string({ unit: 'binary', maxLength: 40 }),
+          fc.stringMatching(/^[a-z]{3,8}$/).map((name) => `${name}\u0000`),
         ),
         password: fc.oneof(fc.string(), fc.array(fc.string()), fc.constant({})),
         currentPassword: fc.oneof(fc.string(), fc.boolean()),

@@ -1,6 +1,7 @@
 import { runHousekeeping } from '@repo/auth/housekeeping';
 import { describe, expect, it } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { sessionRowId } from '../test-client.ts';
 
 const hour = 60 * 60 * 1000;
 
@@ -15,12 +16,12 @@ export function describeHousekeeping(harness: Harness) {
       const row = await db
         .selectFrom('session')
         .select('created_at')
-        .where('id', '=', expired.cookie ?? '')
+        .where('id', '=', sessionRowId(expired.cookie))
         .executeTakeFirstOrThrow();
       await db
         .updateTable('session')
         .set({ expires_at: new Date(row.created_at.getTime() - 24 * hour) })
-        .where('id', '=', expired.cookie ?? '')
+        .where('id', '=', sessionRowId(expired.cookie))
         .execute();
       const now = Date.now();
       await db
@@ -34,8 +35,8 @@ export function describeHousekeeping(harness: Harness) {
       await runHousekeeping(db, adapter);
 
       const sessions = await db.selectFrom('session').select('id').execute();
-      expect(sessions.map((session) => session.id)).not.toContain(expired.cookie);
-      expect(sessions.map((session) => session.id)).toContain(live.cookie);
+      expect(sessions.map((session) => session.id)).not.toContain(sessionRowId(expired.cookie));
+      expect(sessions.map((session) => session.id)).toContain(sessionRowId(live.cookie));
       const events = await db.selectFrom('throttle_event').select('client_address').execute();
       expect(events.map((event) => event.client_address)).not.toContain('old');
       expect(events.map((event) => event.client_address)).toContain('recent');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import type { Harness } from '../harness.ts';
-import { jsonOf } from '../test-client.ts';
+import { cookieHeaderOf, jsonOf } from '../test-client.ts';
 
 const origin = 'http://localhost:3000';
 
@@ -22,7 +22,7 @@ export function describeOutage(harness: Harness) {
           body: JSON.stringify({ username: 'outage_user', password: 'a long enough password' }),
         });
         expect(signup.status).toBe(201);
-        const cookie = signup.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+        const cookie = cookieHeaderOf(signup);
 
         await outage.begin();
         // Reads go on where the dialect allows it (SQLite's WAL); writes never do.

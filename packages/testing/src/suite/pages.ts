@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 import { jsonOf, sessionCookieOf, type TestClient } from '../test-client.ts';
@@ -84,9 +83,7 @@ export function describePages(harness: Harness) {
     });
 
     it('says, when it refuses a form from another address of the app, which address to open, and logs it', async () => {
-      const lines: string[] = [];
-      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-      const { app, origin } = await harness.open({ logger });
+      const { app, origin, logLines } = await harness.open();
       // The app reached as http://127.0.0.1:3000 while ORIGIN names localhost.
       const response = await app.request('/signin', {
         method: 'POST',
@@ -95,7 +92,7 @@ export function describePages(harness: Harness) {
       });
       expect(response.status).toBe(403);
       expect(await response.text()).toContain(`Open ${origin}`);
-      expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect(logLines().map((line) => JSON.parse(line))).toContainEqual(
         expect.objectContaining({
           level: 30,
           event: 'forbidden_origin',

@@ -26,14 +26,20 @@ export function describeProcess(harness: Harness) {
     it.each([
       ['PORT', 'not-a-port'],
       ['ORIGIN', 'ftp://example.com'],
+      ['ORIGIN', 'http://exa mple.com'],
       ['LOG_LEVEL', 'loud'],
-    ])('stops at start on a malformed %s with one line naming it', async (name, value) => {
-      const run = startAppProcess(main, { [name]: value });
-      expect(await run.exited).toBe(1);
-      const lines = run.output().trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain(name);
-    });
+      ...variable.malformed.map((value) => [variable.name, value]),
+    ])(
+      'stops at start on a malformed %s (%s) with one line naming it, no password and no stack',
+      async (name, value) => {
+        const run = startAppProcess(main, { [name]: value });
+        expect(await run.exited).toBe(1);
+        const lines = run.output().trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(name);
+        expect(run.output()).not.toContain('s3cret-pw');
+      },
+    );
 
     it('stops at start on an unreachable database, named without its password', async () => {
       const run = startAppProcess(main, { [variable.name]: variable.unreachable });

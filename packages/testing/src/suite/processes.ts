@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ChildRun, startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import type { Harness } from '../harness.ts';
+import { cookieHeaderOf } from '../test-client.ts';
 
 // Both processes stand behind one public origin, as behind a load balancer.
 const origin = 'http://localhost:3000';
@@ -15,10 +16,6 @@ function post(url: string, path: string, body?: unknown, cookie = '') {
     headers: { Origin: origin, 'Content-Type': 'application/json', Cookie: cookie },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-}
-
-function cookieOf(response: Response): string {
-  return response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
 }
 
 export function describeProcesses(harness: Harness) {
@@ -46,7 +43,7 @@ export function describeProcesses(harness: Harness) {
 
         const signup = await post(first.url, '/api/signup', { username: 'shared', password });
         expect(signup.status).toBe(201);
-        const cookie = cookieOf(signup);
+        const cookie = cookieHeaderOf(signup);
         const me = await fetch(`${second.url}/api/me`, { headers: { Cookie: cookie } });
         expect(me.status).toBe(200);
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { runHousekeeping } from '@repo/auth/housekeeping';
 import type { ProviderConfig } from '@repo/auth/provider-config';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppProcess } from '../app-process.ts';
 import {
@@ -700,11 +699,8 @@ export function describeProviders(harness: Harness) {
     });
 
     it('logs each outcome, and never a code, a token, the client secret or the flow cookie', async () => {
-      const lines: string[] = [];
-      const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
       const app = await harness.open({
         poolSize: 2,
-        logger,
         providers: [configOf('alpha', alpha, 'Alpha ID'), configOf('beta', beta)],
       });
       const secrets: string[] = [clientSecret];
@@ -742,6 +738,7 @@ export function describeProviders(harness: Harness) {
           if (typeof response[name] === 'string') secrets.push(response[name] as string);
         }
       }
+      const lines = app.logLines();
       const everything = lines.join('\n');
       for (const secret of secrets.filter((value) => value.length > 8)) {
         expect(everything).not.toContain(secret);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
-import { jsonOf } from '../test-client.ts';
+import { jsonOf, sessionRowId } from '../test-client.ts';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -17,7 +17,7 @@ export function describeSessionLifetime(harness: Harness) {
       const row = await db
         .selectFrom('session')
         .select('created_at')
-        .where('id', '=', me.cookie ?? '')
+        .where('id', '=', sessionRowId(me.cookie))
         .executeTakeFirstOrThrow();
       const cap = row.created_at.getTime() + 90 * day;
 

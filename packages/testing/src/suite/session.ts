@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
-import { jsonOf, sessionCookieOf } from '../test-client.ts';
+import { jsonOf, sessionCookieOf, sessionCookiesOf, sessionRowId } from '../test-client.ts';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -10,7 +10,7 @@ export function describeSession(harness: Harness) {
     const client = opened.client();
     const username = uniqueUsername();
     const response = await client.post('/api/signup', { username, password: goodPassword });
-    return { client, username, response, db: opened.db };
+    return { client, username, response, db: opened.db, opened };
   }
 
   describe(`${harness.dialect.name}: session`, () => {
@@ -28,10 +28,66 @@ export function describeSession(harness: Harness) {
       expect(cookie?.attributes.has('secure')).toBe(false);
     });
 
-    it('marks the cookie Secure when ORIGIN is https', async () => {
-      const { response } = await signedIn('https://auth.example.com');
-      expect(sessionCookieOf(response)?.attributes.has('secure')).toBe(true);
+    it('names the cookie __Host-auth_session and marks it Secure when ORIGIN is https', async () => {
+      const { response, client } = await signedIn('https://auth.example.com');
+      const cookies = sessionCookiesOf(response);
+      expect(cookies.map((cookie) => cookie.name)).toEqual(['__Host-auth_session']);
+      const [cookie] = cookies;
+      expect(cookie?.attributes.has('secure')).toBe(true);
+      expect(cookie?.attributes.get('path')).toBe('/');
+      expect(cookie?.attributes.has('domain')).toBe(false);
+      expect((await client.get('/api/me')).status).toBe(200);
     });
+
+    it('under https, refuses a token issued today under the old name auth_session, and deletes that cookie', async () => {
+      const { client, opened } = await signedIn('https://auth.example.com');
+      // What a sibling subdomain could plant: a cookie without the __Host- prefix.
+      const planted = opened.client();
+      planted.cookies.set('auth_session', client.cookie ?? '');
+      const response = await planted.get('/api/me');
+      expect(response.status).toBe(401);
+      const cookies = sessionCookiesOf(response);
+      expect(cookies.map(({ name, value }) => ({ name, value }))).toEqual([
+        { name: 'auth_session', value: '' },
+      ]);
+      expect(cookies[0]?.attributes.get('max-age')).toBe('0');
+      expect((await client.get('/api/me')).status).toBe(200);
+    });
+
+    it('keys the session row by the SHA-256 of the cookie’s token: the table holds nothing equal to it', async () => {
+      const { client, db } = await signedIn();
+      const token = client.cookie ?? '';
+      expect(token).toMatch(/^[a-z2-7]{52}$/);
+      const rows = await db.selectFrom('session').selectAll().execute();
+      const cells = rows.flatMap((row) => Object.values(row).map(String));
+      expect(cells.filter((cell) => cell.includes(token))).toEqual([]);
+      expect(rows.map((row) => row.id)).toContain(sessionRowId(token));
+    });
+
+    it.each([
+      ['a NUL byte', '%00'],
+      ['a NUL inside a token', `${'a'.repeat(20)}%00${'a'.repeat(19)}`],
+      ['4,000 characters', 'a'.repeat(4000)],
+      ['bytes that are not UTF-8', '%FF%FE%FD'],
+      ['a trailing space', `${'a'.repeat(40)}%20`],
+    ])(
+      'answers a session cookie with %s as no session on every route, /healthz included, and deletes it',
+      async (_, value) => {
+        for (const [path, status] of [
+          ['/api/me', 401],
+          ['/api/sessions', 401],
+          ['/healthz', 200],
+          ['/', 200],
+          ['/account', 302],
+        ] as const) {
+          const response = await harness.main.app.request(path, {
+            headers: { Cookie: `auth_session=${value}` },
+          });
+          expect(response.status, path).toBe(status);
+          expect(sessionCookieOf(response)?.attributes.get('max-age'), path).toBe('0');
+        }
+      },
+    );
 
     it('GET /api/me answers the user and when the session expires', async () => {
       const { client, username } = await signedIn();
@@ -87,7 +143,7 @@ export function describeSession(harness: Harness) {
       expect(response.status).toBe(401);
       expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
       expect(
-        await db.selectFrom('session').select('id').where('id', '=', token).execute(),
+        await db.selectFrom('session').select('id').where('id', '=', sessionRowId(token)).execute(),
       ).toHaveLength(0);
     });
   });
@@ -100,7 +156,7 @@ export function describeSession(harness: Harness) {
       expect(response.status).toBe(204);
       expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe('0');
       expect(
-        await db.selectFrom('session').select('id').where('id', '=', token).execute(),
+        await db.selectFrom('session').select('id').where('id', '=', sessionRowId(token)).execute(),
       ).toHaveLength(0);
 
       const stale = harness.main.client();

@@ -7,8 +7,8 @@ export function describeSharedPool(harness: Harness) {
       const opened = await harness.open({ poolSize: 1 });
       const client = opened.client();
       const username = uniqueUsername();
-      // Sign-up writes through Kysely (user, key) and Lucia (session);
-      // /api/me reads through Lucia; sign-in reads through Kysely.
+      // Sign-up writes through Kysely (user, key, session); /api/me reads
+      // through Lucia; sign-in and sign-out go through Kysely again.
       expect((await client.post('/api/signup', { username, password: goodPassword })).status).toBe(
         201,
       );

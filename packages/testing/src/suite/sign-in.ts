@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { countingHasher } from '../counting-hasher.ts';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
-import { jsonOf, sessionCookieOf } from '../test-client.ts';
+import { jsonOf, sessionCookieOf, sessionRowId } from '../test-client.ts';
 
 export function describeSignIn(harness: Harness) {
   async function signUp(username = uniqueUsername(), password = goodPassword) {
@@ -22,7 +23,7 @@ export function describeSignIn(harness: Harness) {
         user: { id: account.id, username: account.username },
       });
       expect(response.headers.get('Cache-Control')).toBe('no-store');
-      expect(client.cookie).toMatch(/^[a-z0-9]{40}$/);
+      expect(client.cookie).toMatch(/^[a-z2-7]{52}$/);
       expect((await client.get('/api/me')).status).toBe(200);
     });
 
@@ -50,6 +51,39 @@ export function describeSignIn(harness: Harness) {
       expect((await jsonOf(response)).error.code).toBe('invalid_credentials');
     });
 
+    // MySQL's binary collation pads spaces ('alice ' = 'alice'), PostgreSQL
+    // refuses a NUL byte: a name outside the policy must never reach a lookup.
+    it('never lets a name outside the policy reach an account: answered like a wrong password, at one verification', async () => {
+      const passwords = countingHasher();
+      const opened = await harness.open({ passwords });
+      const username = uniqueUsername();
+      await opened.client().post('/api/signup', { username, password: goodPassword });
+      const wrong = await opened
+        .client()
+        .post('/api/signin', { username, password: 'not the password' });
+      const answer = await wrong.text();
+      for (const variant of [
+        `${username} `,
+        `${username}   `,
+        `${username.toUpperCase()} `,
+        `${username}\u0000`,
+        `${username}\t`,
+        ` ${username}`,
+        `${username}\u00a0`,
+      ]) {
+        const client = opened.client();
+        const verifies = passwords.verifies;
+        const response = await client.post('/api/signin', {
+          username: variant,
+          password: goodPassword,
+        });
+        expect(response.status, JSON.stringify(variant)).toBe(401);
+        expect(await response.text()).toBe(answer);
+        expect(passwords.verifies - verifies).toBe(1);
+        expect(client.cookie).toBeNull();
+      }
+    });
+
     it('does not trim the password', async () => {
       const account = await signUp(uniqueUsername(), '  padded password  ');
       const trimmed = await harness.main
@@ -74,7 +108,8 @@ export function describeSignIn(harness: Harness) {
         .select('id')
         .where('user_id', '=', account.id)
         .execute();
-      expect(rows.map((row) => row.id)).not.toContain(first);
+      expect(rows.map((row) => row.id)).not.toContain(sessionRowId(first));
+      expect(rows.map((row) => row.id)).toContain(sessionRowId(client.cookie));
     });
   });
 }

@@ -134,6 +134,23 @@ export function describeThrottling(harness: Harness) {
       expect(passwords.hashes).toBe(hashes);
     });
 
+    it('counts a sign-up of a taken name as an attempt, and refuses it before any hash', async () => {
+      const { client, passwords, username } = await throttledApp();
+      const signer = client();
+      const hashes = passwords.hashes;
+      for (let i = 0; i < limits.signupPerAddress; i += 1) {
+        const taken = await signer.post('/api/signup', { username, password: goodPassword });
+        expect(taken.status).toBe(409);
+        expect((await jsonOf(taken)).error.code).toBe('username_taken');
+      }
+      expect(passwords.hashes).toBe(hashes);
+      await expectTooMany(
+        await signer.post('/api/signup', { username: uniqueUsername(), password: goodPassword }),
+        3600,
+      );
+      expect(passwords.hashes).toBe(hashes);
+    });
+
     // A check that reads the counts, then hashes, then writes would let every
     // attempt of a burst pass before the first one is counted: each attempt
     // counts as a failure from the moment it is let through.
@@ -199,10 +216,11 @@ export function describeThrottling(harness: Harness) {
       const created = statuses.filter((status) => status === 201).length;
       expect(created).toBeLessThanOrEqual(limits.signupPerAddress);
       expect(passwords.hashes - hashes).toBe(created);
-      // A name already taken counts no account.
+      // A name already taken counts as an attempt too.
       const taken = await signer.post('/api/signup', { username, password: goodPassword });
       expect(taken.status).toBe(created < limits.signupPerAddress ? 409 : 429);
-      for (let i = created; i < limits.signupPerAddress; i += 1) {
+      const attempts = created + (taken.status === 409 ? 1 : 0);
+      for (let i = attempts; i < limits.signupPerAddress; i += 1) {
         const more = await signer.post('/api/signup', {
           username: uniqueUsername(),
           password: goodPassword,
@@ -288,6 +306,43 @@ export function describeThrottling(harness: Harness) {
         password: goodPassword,
       });
       expect(direct.status).toBe(200);
+    });
+
+    it('refuses an X-Forwarded-For hop that is no IP address under TRUST_PROXY with 400, never a 500', async () => {
+      const { client, db, username } = await throttledApp({ trustProxy: true });
+      const proxy = client();
+      const from = (hop: string, path: string, body: unknown) =>
+        proxy.request('POST', path, {
+          headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': hop },
+          body: JSON.stringify(body),
+        });
+      for (const hop of [
+        'x'.repeat(300),
+        'not-an-address',
+        "203.0.113.7' OR '1'='1",
+        '1.2.3.4.5',
+      ]) {
+        for (const path of ['/api/signin', '/api/signup']) {
+          const response = await from(`198.51.100.1, ${hop}`, path, {
+            username: uniqueUsername(),
+            password: goodPassword,
+          });
+          expect(response.status, `${path} from ${hop.slice(0, 20)}`).toBe(400);
+          expect((await jsonOf(response)).error.code).toBe('invalid_input');
+        }
+      }
+      // A hop with a port, as some proxies write it, is the address without it.
+      const withPort = await from('203.0.113.9:4711', '/api/signin', {
+        username,
+        password: 'wrong password',
+      });
+      expect(withPort.status).toBe(401);
+      const counted = await db
+        .selectFrom('throttle_event')
+        .select('client_address')
+        .where('client_address', 'like', '203.0.113.9%')
+        .execute();
+      expect(counted).toEqual([{ client_address: '203.0.113.9' }]);
     });
   });
 }

@@ -10,6 +10,7 @@ export const dialect: Dialect = {
     name: 'DATABASE_URL',
     unreachable: 'postgres://app:s3cret-pw@127.0.0.1:9/app',
     unreachableNamed: '127.0.0.1:9/app',
+    malformed: ['postgres://app:s3cret-pw@db.example.com:99999/app', 'not a url'],
   },
   server: {
     variable: 'TEST_POSTGRES_URL',

@@ -14,6 +14,8 @@ export const dialect: Dialect = {
     name: 'DATABASE_PATH',
     unreachable: '/nonexistent-folder/app.db',
     unreachableNamed: '/nonexistent-folder/',
+    // Any path is a well-formed database path: there is no malformed one.
+    malformed: [],
   },
   async createDatabase() {
     const folder = mkdtempSync(join(tmpdir(), 'auth-sqlite-'));

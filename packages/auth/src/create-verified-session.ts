@@ -1,0 +1,69 @@
+import type { Database } from '@repo/schema/database';
+import type { Kysely } from 'kysely';
+import type { Session } from 'lucia';
+import { sessionLifetime } from './create-lucia.ts';
+
+/** The credential a sign-in checked: its key, and the hash as it was read. */
+export interface CheckedCredential {
+  /** The `key` row: `username:<name>`, or a provider's `<provider>:<sub>`. */
+  keyId: string;
+  /** `null` for a provider's key, which holds none: it only has to exist still. */
+  hashedPassword: string | null;
+}
+
+export interface CreateVerifiedSessionOptions {
+  userId: string;
+  credential: CheckedCredential;
+  /** The new session's id: the SHA-256 of its token (session-token.ts). */
+  sessionId: string;
+  /** A stronger hash of the same password, to store with the session (`needsRehash`). */
+  rehashed?: string;
+}
+
+/**
+ * Writes a new session row, only while the password hash the sign-in
+ * checked is still the stored one; `null` when it has changed since. A
+ * password change and the sign-ins it races then never both win: the change
+ * (replacePassword) and this transaction both lock the key row first, so one
+ * waits for the other. A sign-in that finds the key changed makes no
+ * session; one that got there first has its session deleted by the change.
+ *
+ * Written with Kysely, not Lucia's `createSession`: Lucia's adapter takes a
+ * connection of its own, outside any transaction of ours.
+ */
+export async function createVerifiedSession(
+  db: Kysely<Database>,
+  { userId, credential, sessionId, rehashed }: CreateVerifiedSessionOptions,
+): Promise<Session | null> {
+  const expiresAt = new Date(Date.now() + sessionLifetime.milliseconds());
+  return db.transaction().execute(async (trx) => {
+    // Locks the key row until the end of the transaction, on every dialect:
+    // PostgreSQL and MySQL lock an updated row (the read below then sees the
+    // latest committed hash, whatever the isolation level); SQLite has no
+    // SELECT … FOR UPDATE, and its first write takes the database's write lock.
+    await trx
+      .updateTable('key')
+      .set((eb) => ({ hashed_password: eb.ref('hashed_password') }))
+      .where('id', '=', credential.keyId)
+      .execute();
+    const row = await trx
+      .selectFrom('key')
+      .select('hashed_password')
+      .where('id', '=', credential.keyId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row || row.hashed_password !== credential.hashedPassword) return null;
+    if (rehashed) {
+      await trx
+        .updateTable('key')
+        .set({ hashed_password: rehashed })
+        .where('id', '=', credential.keyId)
+        .execute();
+    }
+    await trx
+      .insertInto('session')
+      .values({ id: sessionId, user_id: userId, expires_at: expiresAt })
+      .execute();
+    return { id: sessionId, userId, expiresAt, fresh: true };
+  });
+}
