@@ -10,11 +10,17 @@ export interface ServerEntry {
   cwd: string;
 }
 
-/** The app's `src/main.ts`, and the baseline of the same dialect. */
-export function serversOf(dialect: Dialect): { app: ServerEntry; baseline: ServerEntry } {
+/** The servers `pnpm bench` compares, each in a process of its own. */
+export type ServerKind = 'app' | 'bareLucia' | 'betterAuth' | 'baseline';
+
+/** The app's `src/main.ts`, its two peers and the baseline of the same dialect. */
+export function serversOf(dialect: Dialect): Record<ServerKind, ServerEntry> {
   const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+  const bench = (file: string) => ({ file: path(file), cwd: path('..') });
   return {
     app: { file: path(`../../apps/${dialect}/src/main.ts`), cwd: path(`../../apps/${dialect}`) },
-    baseline: { file: path(`./baseline/${dialect}.ts`), cwd: path('..') },
+    bareLucia: bench(`./bare-lucia/${dialect}.ts`),
+    betterAuth: bench(`./better-auth/${dialect}.ts`),
+    baseline: bench(`./baseline/${dialect}.ts`),
   };
 }

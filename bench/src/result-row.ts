@@ -12,6 +12,12 @@ export interface ResultRow {
   baselineRps: number | null;
   ratio: number | null;
   ratioOf: string | null;
+  /** `me`: the app's rps ÷ the bare Lucia server's. */
+  ratioToBareLucia: number | null;
+  /** `me`: the app's rps ÷ better-auth's. */
+  ratioToBetterAuth: number | null;
+  /** `me-during-signin`: the control's (the baseline's) p99 during ÷ idle, beside the app's `ratio`. */
+  controlRatio: number | null;
   p50Ms: number | null;
   p99Ms: number | null;
   baselineP50Ms: number | null;
@@ -26,6 +32,19 @@ export interface ResultRow {
   baselineStartupMs: number | null;
   /** `startup`: the highest RSS of the app's whole life in the run (after every load). */
   peakRssMb: number | null;
+  /** The peers, figure for figure like the app's: the bare Lucia server and better-auth. */
+  bareLuciaRps: number | null;
+  bareLuciaP50Ms: number | null;
+  bareLuciaP99Ms: number | null;
+  bareLuciaCpuUsPerRequest: number | null;
+  bareLuciaRssMb: number | null;
+  bareLuciaStartupMs: number | null;
+  betterAuthRps: number | null;
+  betterAuthP50Ms: number | null;
+  betterAuthP99Ms: number | null;
+  betterAuthCpuUsPerRequest: number | null;
+  betterAuthRssMb: number | null;
+  betterAuthStartupMs: number | null;
 }
 
 const empty = {
@@ -33,6 +52,9 @@ const empty = {
   baselineRps: null,
   ratio: null,
   ratioOf: null,
+  ratioToBareLucia: null,
+  ratioToBetterAuth: null,
+  controlRatio: null,
   p50Ms: null,
   p99Ms: null,
   baselineP50Ms: null,
@@ -44,6 +66,18 @@ const empty = {
   startupMs: null,
   baselineStartupMs: null,
   peakRssMb: null,
+  bareLuciaRps: null,
+  bareLuciaP50Ms: null,
+  bareLuciaP99Ms: null,
+  bareLuciaCpuUsPerRequest: null,
+  bareLuciaRssMb: null,
+  bareLuciaStartupMs: null,
+  betterAuthRps: null,
+  betterAuthP50Ms: null,
+  betterAuthP99Ms: null,
+  betterAuthCpuUsPerRequest: null,
+  betterAuthRssMb: null,
+  betterAuthStartupMs: null,
 } as const;
 
 /** A row with every figure not given set to `null`. */

@@ -3,10 +3,11 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { ServerEntry } from './dialects.ts';
 
-/** A request that answers 200 once the server is ready for work. */
+/** A request that answers `status` (200 unless given) once the server is ready for work. */
 export interface ReadyCheck {
   path: string;
   headers?: Record<string, string>;
+  status?: number;
 }
 
 /** A server started as its own process, as `pnpm start` starts an app. */
@@ -17,6 +18,8 @@ export interface ServerProcess {
   startupMs: number;
   /** Everything it printed, for an error message. */
   output(): string;
+  /** Whether the process has ended (on its own, or stopped). */
+  exited(): boolean;
   /** SIGTERM, and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -72,9 +75,9 @@ export async function startServerProcess(
       () => null,
     );
     await response?.arrayBuffer();
-    if (response?.status === 200) break;
+    if (response?.status === (ready.status ?? 200)) break;
     if (performance.now() > deadline || child.exitCode !== null) {
-      return fail(`did not answer 200 on ${ready.path}`);
+      return fail(`did not answer ${ready.status ?? 200} on ${ready.path}`);
     }
     await sleep(5);
   }
@@ -84,12 +87,13 @@ export async function startServerProcess(
     pid: child.pid as number,
     startupMs,
     output: () => output,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: () => stopChild(child, exited),
   };
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;

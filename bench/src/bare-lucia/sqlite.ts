@@ -1,0 +1,34 @@
+import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
+import Sqlite from 'better-sqlite3';
+import { createBareLucia, serveBareLucia } from './serve-bare-lucia.ts';
+
+// The app's connection: one, in WAL mode.
+const database = new Sqlite(process.env.DATABASE_PATH, { timeout: 500 });
+database.exec('PRAGMA journal_mode = WAL');
+const lucia = createBareLucia(
+  new BetterSqlite3Adapter(database, { user: 'lucia_user', session: 'lucia_session' }),
+);
+
+await serveBareLucia({
+  lucia,
+  async createTables() {
+    database.exec(`CREATE TABLE IF NOT EXISTS lucia_user (
+      id TEXT NOT NULL PRIMARY KEY,
+      username TEXT NOT NULL UNIQUE,
+      password_hash TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS lucia_session (
+      id TEXT NOT NULL PRIMARY KEY,
+      expires_at INTEGER NOT NULL,
+      user_id TEXT NOT NULL REFERENCES lucia_user(id)
+    )`);
+  },
+  async insertUser({ id, username, passwordHash }) {
+    database
+      .prepare('INSERT INTO lucia_user (id, username, password_hash) VALUES (?, ?, ?)')
+      .run(id, username, passwordHash);
+  },
+  close: () => {
+    database.close();
+  },
+});
