@@ -1,6 +1,13 @@
+import { createRequire } from 'node:module';
 import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
-import Sqlite from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import { createBareLucia, serveBareLucia } from './serve-bare-lucia.ts';
+
+// BENCH_BETTER_SQLITE3=<folder>: another install of better-sqlite3, for
+// `pnpm sqlite-gc` to try another version (src/run-sqlite-gc.ts).
+const Sqlite: typeof BetterSqlite3 = process.env.BENCH_BETTER_SQLITE3
+  ? createRequire(import.meta.url)(process.env.BENCH_BETTER_SQLITE3)
+  : BetterSqlite3;
 
 // The app's connection: one, in WAL mode.
 const database = new Sqlite(process.env.DATABASE_PATH, { timeout: 500 });
