@@ -5,7 +5,6 @@ import { createLucia } from '@repo/auth/create-lucia';
 import type { SqliteDatabase } from '@repo/schema/database';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { reuseStatements } from './reuse-statements.ts';
 
 export interface OpenDatabaseOptions {
   /** A file path, or `:memory:`. */
@@ -19,11 +18,8 @@ export function openDatabase({ path, secure }: OpenDatabaseOptions): AppDatabase
   // waits up to 500 ms for another process's lock (it blocks while it waits),
   // then the request fails with 503 rather than queueing.
   const database = new Sqlite(path, { timeout: 500 });
-  // Works around a Node.js 24 crash; see reuse-statements.ts.
-  reuseStatements(database);
   // WAL lets readers go on while one writer writes; SQLite enforces foreign
   // keys (ON DELETE CASCADE) only when asked, per connection.
-  // (exec, not pragma(): it makes no statement object; see reuse-statements.ts)
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON');
 
   // The same connection twice: Kysely...

@@ -128,8 +128,6 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
-    // The lists keep their entries: a closed better-sqlite3 connection that is
-    // garbage-collected can abort Node.js 24 (see apps/sqlite/src/reuse-statements.ts).
     for (const opened of this.#opened) await opened.close().catch(() => {});
     for (const database of this.#databases) await database.drop();
   }
