@@ -4,6 +4,7 @@ import type { AppEnv } from './app-env.ts';
 import type { AuthService, Caller, Failure } from './auth-service.ts';
 import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { sendJson } from './response-headers.ts';
 import { setSessionCookie } from './set-session-cookie.ts';
 
 export interface AuthRoutesOptions {
@@ -40,14 +41,14 @@ export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
       const result = await service.signUp(input, addressOf(c), c.get('session'));
       if (!result.ok) fail(result);
       setSessionCookie(c, result.cookie);
-      return c.json({ user: result.user }, 201);
+      return sendJson(c, { user: result.user }, 201);
     })
     .post('/signin', async (c) => {
       const input = await readJsonBody(c, signinSchema);
       const result = await service.signIn(input, addressOf(c), c.get('session'));
       if (!result.ok) fail(result);
       setSessionCookie(c, result.cookie);
-      return c.json({ user: result.user });
+      return sendJson(c, { user: result.user });
     })
     .post('/signout', async (c) => {
       setSessionCookie(c, await service.signOut(caller(c)));
@@ -55,7 +56,7 @@ export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
     })
     .get('/me', (c) => {
       const { user, session } = caller(c);
-      return c.json({
+      return sendJson(c, {
         user: { id: user.id, username: user.username },
         session: { expiresAt: session.expiresAt.toISOString() },
       });
@@ -68,7 +69,7 @@ export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
       setSessionCookie(c, result.cookie);
       return c.body(null, 204);
     })
-    .get('/sessions', async (c) => c.json({ sessions: await service.listSessions(caller(c)) }))
+    .get('/sessions', async (c) => sendJson(c, { sessions: await service.listSessions(caller(c)) }))
     .delete('/sessions/:id', async (c) => {
       const result = await service.revokeSession(caller(c), c.req.param('id'));
       if (!result.ok) fail(result);
