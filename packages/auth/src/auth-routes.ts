@@ -28,11 +28,14 @@ function fail(failure: Failure): never {
  * and the session middleware.
  */
 export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
-  function caller(c: Context<AppEnv>): Caller {
+  function signedIn(c: Context<AppEnv>) {
     const user = c.get('user');
     const session = c.get('session');
     if (!user || !session) throw new ApiError('unauthenticated');
-    return { user, session, address: addressOf(c) };
+    return { user, session };
+  }
+  function caller(c: Context<AppEnv>): Caller {
+    return { ...signedIn(c), address: addressOf(c) };
   }
 
   return new Hono<AppEnv>()
@@ -55,7 +58,7 @@ export function authRoutes({ service, addressOf }: AuthRoutesOptions) {
       return c.body(null, 204);
     })
     .get('/me', (c) => {
-      const { user, session } = caller(c);
+      const { user, session } = signedIn(c);
       return sendJson(c, {
         user: { id: user.id, username: user.username },
         session: { expiresAt: session.expiresAt.toISOString() },
