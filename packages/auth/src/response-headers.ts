@@ -68,7 +68,10 @@ function headerIntoBag(
   value?: string,
   options?: { append?: boolean },
 ): void {
-  if (this.finalized) return this.get('setOnResponse')(name, value, options);
+  if (this.finalized) {
+    this.get('setOnResponse')(name, value, options);
+    return;
+  }
   const bag = this.get('responseHeaders');
   const key = name.toLowerCase();
   const previous = bag[key];
