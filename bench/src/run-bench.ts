@@ -1,4 +1,5 @@
-// `pnpm bench`: every dialect's app as a real process against its baseline,
+// `pnpm bench`: every dialect's app as a real process against its peers (a bare
+// Lucia server, better-auth) and a baseline on the raw driver,
 // then bench/results.json, bench/results.md and bench/results.svg.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
