@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Dialect } from '@repo/testing/dialect';
 import { createBenchDatabase } from './bench-database.ts';
 import { readCpuMs } from './cpu-time.ts';
-import type { Dialect } from './dialects.ts';
-import { serversOf } from './dialects.ts';
+import { type ServerKind, serversOf } from './dialects.ts';
 import { readLifetimePeakRssMb, readRssMb, watchPeakRss } from './memory.ts';
 import { createRow, type ResultRow } from './result-row.ts';
 import {
@@ -13,7 +13,7 @@ import {
   type Sample,
   summarizeLatencies,
 } from './run-load.ts';
-import { type ServerProcess, startServerProcess } from './server-process.ts';
+import { type ReadyCheck, type ServerProcess, startServerProcess } from './server-process.ts';
 
 /** How long and how hard each run loads a server. */
 export interface BenchPlan {
@@ -40,16 +40,19 @@ export interface DialectReport {
   rows: ResultRow[];
   serverVersion: string;
   /** The rps of every measured `/api/me` run, in order, for the spread. */
-  meRuns: { server: 'app' | 'baseline'; rps: number }[];
+  meRuns: { server: ServerKind; rps: number }[];
 }
 
 const origin = 'http://localhost:3000';
+const kinds: ServerKind[] = ['app', 'bareLucia', 'betterAuth', 'baseline'];
 
 /**
  * Runs every scenario of one dialect on a fresh database: start-up, `/api/me`
- * against the baseline (alternated app, baseline, baseline, app, ...; the
- * best run of each counts), then sign-in load in two windows, with a probe of
- * `/api/me` running through them and the idle windows between. Stops both servers and drops the database, also on failure.
+ * of the app, its two peers and the baseline (in rounds whose order turns;
+ * the best run of each counts), then sign-in load in two windows, with a
+ * probe of `/api/me` running through them and the idle windows between, on
+ * the app and then on the baseline as a control. Stops every server and
+ * drops the database, also on failure.
  */
 export async function benchDialect(
   dialect: Dialect,
@@ -57,13 +60,15 @@ export async function benchDialect(
   log: (line: string) => void,
 ): Promise<DialectReport> {
   const database = await createBenchDatabase(dialect);
-  const servers = serversOf(dialect);
-  const env = { ...database.env, ORIGIN: origin };
+  const servers = serversOf(dialect.name);
+  // better-auth signs its cookie: the same secret for every start of the run.
+  const env = {
+    ...database.env,
+    ORIGIN: origin,
+    BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+  };
   const running: ServerProcess[] = [];
-  const start = async (
-    which: 'app' | 'baseline',
-    ready: { path: string; headers?: Record<string, string> },
-  ) => {
+  const start = async (which: ServerKind, ready: ReadyCheck) => {
     const server = await startServerProcess(
       servers[which],
       env,
@@ -79,70 +84,93 @@ export async function benchDialect(
   };
 
   try {
-    log(`${dialect}: ${database.serverVersion}, database ${database.description}`);
-    // The first start applies the migrations; sign up through the app.
+    log(`${dialect.name}: ${database.serverVersion}, database ${database.description}`);
+    const password = `bench-${randomBytes(12).toString('hex')}`;
+    // The first start applies the migrations (the peers make their own
+    // tables); each server signs up a user of its own, the baseline reads the app's.
+    const users = {} as Record<ServerKind, { username: string; cookie: string }>;
     const first = await start('app', { path: '/healthz' });
-    const credentials = {
-      username: 'bench_user',
-      password: `bench-${randomBytes(12).toString('hex')}`,
-    };
-    const cookie = await signUp(first.url, credentials);
+    users.app = { username: 'bench_user', cookie: '' };
+    users.app.cookie = await signUp('app', first.url, { username: 'bench_user', password });
+    users.baseline = users.app;
     // The sign-in load signs in one user per connection: more than five
     // sign-ins at once for one username are throttled (each counts as a
     // failure until its password proves right).
     const signinUsers = Array.from({ length: plan.signinConnections }, (_, i) => ({
       username: `bench_signin_${i}`,
-      password: credentials.password,
+      password,
     }));
-    for (const user of signinUsers) await signUp(first.url, user);
+    for (const user of signinUsers) await signUp('app', first.url, user);
     await stop(first);
-
-    // Start-up to the first 200 of `/api/me`, schema current; app and baseline alternate.
-    const me = { path: '/api/me', headers: { Cookie: cookie } };
-    let app: ServerProcess | undefined;
-    let baseline: ServerProcess | undefined;
-    const appStarts: number[] = [];
-    const baselineStarts: number[] = [];
-    for (let i = 0; i < plan.starts; i += 1) {
-      if (app) await stop(app);
-      app = await start('app', me);
-      appStarts.push(app.startupMs);
-      if (baseline) await stop(baseline);
-      baseline = await start('baseline', me);
-      baselineStarts.push(baseline.startupMs);
+    for (const peer of ['bareLucia', 'betterAuth'] as const) {
+      const server = await start(peer, { path: '/api/me', status: 401 });
+      const username = peer === 'bareLucia' ? 'bench_lucia' : 'bench_better_auth';
+      users[peer] = { username, cookie: await signUp(peer, server.url, { username, password }) };
+      await stop(server);
     }
+
+    // Start-up to the first 200 of `/api/me`, schema current; the servers take turns.
+    const started = {} as Record<ServerKind, ServerProcess>;
+    const startups = Object.fromEntries(kinds.map((kind) => [kind, [] as number[]])) as Record<
+      ServerKind,
+      number[]
+    >;
+    for (let i = 0; i < plan.starts; i += 1) {
+      for (const kind of kinds) {
+        if (started[kind]) await stop(started[kind]);
+        started[kind] = await start(kind, {
+          path: '/api/me',
+          headers: { Cookie: users[kind].cookie },
+        });
+        startups[kind].push(started[kind].startupMs);
+      }
+    }
+    const { app, baseline } = started;
     if (!app || !baseline) throw new Error('no start was planned');
+    for (const kind of kinds) await checkMe(started[kind], users[kind]);
     await sleep(1000);
-    const idleRss = { app: readRssMb(app.pid), baseline: readRssMb(baseline.pid) };
+    const idleRss = Object.fromEntries(
+      kinds.map((kind) => [kind, readRssMb(started[kind].pid)]),
+    ) as Record<ServerKind, number>;
+    const startupMs = (kind: ServerKind) => Math.min(...startups[kind]);
     log(
-      `${dialect}: started in ${fmt(Math.min(...appStarts))} ms (baseline ${fmt(Math.min(...baselineStarts))} ms)`,
+      `${dialect.name}: started in ${kinds.map((kind) => `${kind} ${fmt(startupMs(kind))}`).join(', ')} ms`,
     );
 
     // GET /api/me as fast as each answers.
-    const meLoad = (server: ServerProcess, durationS: number): LoadOptions => ({
-      url: `${server.url}/api/me`,
-      headers: { Cookie: cookie },
+    const meLoad = (kind: ServerKind, durationS: number): LoadOptions => ({
+      url: `${started[kind].url}/api/me`,
+      headers: { Cookie: users[kind].cookie },
       connections: plan.meConnections,
       durationS,
     });
-    await measure(app.pid, () => runLoad(meLoad(app as ServerProcess, plan.warmupS)));
-    await measure(baseline.pid, () => runLoad(meLoad(baseline as ServerProcess, plan.warmupS)));
-    const appRuns: Measured[] = [];
-    const baselineRuns: Measured[] = [];
-    const order = Array.from({ length: plan.meRuns }, (_, i) =>
-      i % 2 === 0 ? (['app', 'baseline'] as const) : (['baseline', 'app'] as const),
-    ).flat();
-    for (const which of order) {
-      const server = which === 'app' ? app : baseline;
-      const run = await measure(server.pid, () => runLoad(meLoad(server, plan.meDurationS)));
-      (which === 'app' ? appRuns : baselineRuns).push(run);
+    for (const kind of kinds) {
+      await measure(started[kind].pid, () => runLoad(meLoad(kind, plan.warmupS)));
+    }
+    const meRunsOf = Object.fromEntries(kinds.map((kind) => [kind, [] as Measured[]])) as Record<
+      ServerKind,
+      Measured[]
+    >;
+    // Each round turns the order, and every other round reverses it, so that
+    // no server always runs right after the same one.
+    const order = Array.from({ length: plan.meRuns }, (_, round) => {
+      const turned = [
+        ...kinds.slice(round % kinds.length),
+        ...kinds.slice(0, round % kinds.length),
+      ];
+      return round % 2 === 0 ? turned : turned.reverse();
+    }).flat();
+    for (const kind of order) {
+      const run = await measure(started[kind].pid, () => runLoad(meLoad(kind, plan.meDurationS)));
+      meRunsOf[kind].push(run);
       log(
-        `${dialect}: /api/me ${which}: ${fmt(run.result.rps)} rps, p99 ${fmt(run.result.p99Ms)} ms, ${run.cpuUsPerRequest?.toFixed(0)} µs CPU per request`,
+        `${dialect.name}: /api/me ${kind}: ${fmt(run.result.rps)} rps, p99 ${fmt(run.result.p99Ms)} ms, ${run.cpuUsPerRequest?.toFixed(0)} µs CPU per request`,
       );
     }
-    const bestApp = best(appRuns);
-    const bestBaseline = best(baselineRuns);
-
+    const bestOf = Object.fromEntries(kinds.map((kind) => [kind, best(meRunsOf[kind])])) as Record<
+      ServerKind,
+      Measured
+    >;
     // The probe: /api/me at a modest fixed rate through four windows, idle,
     // sign-in load, idle, sign-in load, so that both p99s are taken under
     // the same noise from whatever else the machine runs. Then the same on
@@ -152,7 +180,7 @@ export async function benchDialect(
       const window = plan.signinWindowS;
       const probeRun = runLoad({
         url: `${probed.url}/api/me`,
-        headers: { Cookie: cookie },
+        headers: { Cookie: users.app.cookie },
         connections: plan.probeConnections,
         durationS: window * 4,
         overallRate: plan.probeRate,
@@ -218,40 +246,55 @@ export async function benchDialect(
       failed: signinRuns.reduce((sum, run) => sum + run.result.failed, 0),
     };
     log(
-      `${dialect}: sign-in ${fmt(signin.rps)} rps, p99 ${fmt(signin.p99Ms)} ms; /api/me p99 ${fmt(idleLatency.p99Ms)} ms idle, ${fmt(duringLatency.p99Ms)} ms during; control: the baseline's ${fmt(control.idle.p99Ms)} idle, ${fmt(control.during.p99Ms)} during`,
+      `${dialect.name}: sign-in ${fmt(signin.rps)} rps, p99 ${fmt(signin.p99Ms)} ms; /api/me p99 ${fmt(idleLatency.p99Ms)} ms idle, ${fmt(duringLatency.p99Ms)} ms during; control: the baseline's ${fmt(control.idle.p99Ms)} idle, ${fmt(control.during.p99Ms)} during`,
     );
 
     const failures =
-      [...appRuns, ...baselineRuns].reduce((sum, run) => sum + run.result.failed, 0) +
+      kinds.flatMap((kind) => meRunsOf[kind]).reduce((sum, run) => sum + run.result.failed, 0) +
       appProbe.failed +
       control.failed +
       control.signinRuns.reduce((sum, run) => sum + run.result.failed, 0) +
       signin.failed;
-    if (failures > 0) throw new Error(`${dialect}: ${failures} requests failed or were not 2xx`);
+    if (failures > 0)
+      throw new Error(`${dialect.name}: ${failures} requests failed or were not 2xx`);
 
     const peak = {
-      app: readLifetimePeakRssMb(app.pid) ?? Math.max(bestApp.peakRssMb, signinRss),
-      baseline: readLifetimePeakRssMb(baseline.pid) ?? bestBaseline.peakRssMb,
+      app: readLifetimePeakRssMb(app.pid) ?? Math.max(bestOf.app.peakRssMb, signinRss),
     };
+    const peakUnderMe = (kind: ServerKind) =>
+      Math.max(...meRunsOf[kind].map((run) => run.peakRssMb));
+    const rps = (kind: ServerKind) => bestOf[kind].result.rps;
     const rows = [
       createRow({
-        dialect,
+        dialect: dialect.name,
         scenario: 'me',
-        rps: bestApp.result.rps,
-        baselineRps: bestBaseline.result.rps,
-        ratio: bestApp.result.rps / bestBaseline.result.rps,
+        rps: rps('app'),
+        baselineRps: rps('baseline'),
+        ratio: rps('app') / rps('baseline'),
         ratioOf: 'rps / baselineRps',
-        p50Ms: bestApp.result.p50Ms,
-        p99Ms: bestApp.result.p99Ms,
-        baselineP50Ms: bestBaseline.result.p50Ms,
-        baselineP99Ms: bestBaseline.result.p99Ms,
-        rssMb: Math.max(...appRuns.map((run) => run.peakRssMb)),
-        baselineRssMb: Math.max(...baselineRuns.map((run) => run.peakRssMb)),
-        cpuUsPerRequest: bestApp.cpuUsPerRequest,
-        baselineCpuUsPerRequest: bestBaseline.cpuUsPerRequest,
+        ratioToBareLucia: rps('app') / rps('bareLucia'),
+        ratioToBetterAuth: rps('app') / rps('betterAuth'),
+        p50Ms: bestOf.app.result.p50Ms,
+        p99Ms: bestOf.app.result.p99Ms,
+        baselineP50Ms: bestOf.baseline.result.p50Ms,
+        baselineP99Ms: bestOf.baseline.result.p99Ms,
+        rssMb: peakUnderMe('app'),
+        baselineRssMb: peakUnderMe('baseline'),
+        cpuUsPerRequest: bestOf.app.cpuUsPerRequest,
+        baselineCpuUsPerRequest: bestOf.baseline.cpuUsPerRequest,
+        bareLuciaRps: rps('bareLucia'),
+        bareLuciaP50Ms: bestOf.bareLucia.result.p50Ms,
+        bareLuciaP99Ms: bestOf.bareLucia.result.p99Ms,
+        bareLuciaCpuUsPerRequest: bestOf.bareLucia.cpuUsPerRequest,
+        bareLuciaRssMb: peakUnderMe('bareLucia'),
+        betterAuthRps: rps('betterAuth'),
+        betterAuthP50Ms: bestOf.betterAuth.result.p50Ms,
+        betterAuthP99Ms: bestOf.betterAuth.result.p99Ms,
+        betterAuthCpuUsPerRequest: bestOf.betterAuth.cpuUsPerRequest,
+        betterAuthRssMb: peakUnderMe('betterAuth'),
       }),
       createRow({
-        dialect,
+        dialect: dialect.name,
         scenario: 'me-idle',
         rps: idleLatency.rps,
         p50Ms: idleLatency.p50Ms,
@@ -260,7 +303,7 @@ export async function benchDialect(
         baselineP99Ms: control.idle.p99Ms,
       }),
       createRow({
-        dialect,
+        dialect: dialect.name,
         scenario: 'signin',
         rps: signin.rps,
         p50Ms: signin.p50Ms,
@@ -268,32 +311,36 @@ export async function benchDialect(
         rssMb: signinRss,
       }),
       createRow({
-        dialect,
+        dialect: dialect.name,
         scenario: 'me-during-signin',
         rps: duringLatency.rps,
         ratio: duringLatency.p99Ms / idleLatency.p99Ms,
         ratioOf: 'p99Ms / p99Ms of me-idle',
+        controlRatio: control.during.p99Ms / control.idle.p99Ms,
         p50Ms: duringLatency.p50Ms,
         p99Ms: duringLatency.p99Ms,
         baselineP50Ms: control.during.p50Ms,
         baselineP99Ms: control.during.p99Ms,
       }),
       createRow({
-        dialect,
+        dialect: dialect.name,
         scenario: 'startup',
-        ratio: Math.min(...appStarts) / Math.min(...baselineStarts),
+        ratio: startupMs('app') / startupMs('baseline'),
         ratioOf: 'startupMs / baselineStartupMs',
-        startupMs: Math.min(...appStarts),
-        baselineStartupMs: Math.min(...baselineStarts),
+        startupMs: startupMs('app'),
+        baselineStartupMs: startupMs('baseline'),
         rssMb: idleRss.app,
         baselineRssMb: idleRss.baseline,
         peakRssMb: peak.app,
+        bareLuciaStartupMs: startupMs('bareLucia'),
+        bareLuciaRssMb: idleRss.bareLucia,
+        betterAuthStartupMs: startupMs('betterAuth'),
+        betterAuthRssMb: idleRss.betterAuth,
       }),
     ];
     const meRuns = order.map((server, i) => {
-      const runs = server === 'app' ? appRuns : baselineRuns;
       const index = order.slice(0, i).filter((other) => other === server).length;
-      return { server, rps: runs[index]?.result.rps ?? Number.NaN };
+      return { server, rps: meRunsOf[server][index]?.result.rps ?? Number.NaN };
     });
     return { rows, serverVersion: database.serverVersion, meRuns };
   } finally {
@@ -323,20 +370,57 @@ function best(runs: Measured[]): Measured {
   return runs.reduce((a, b) => (b.result.rps > a.result.rps ? b : a));
 }
 
+/**
+ * Signs a new user up through the server's own route, and returns its
+ * session cookie (`name=value`): the app's and the bare Lucia server's
+ * `POST /api/signup`, better-auth's `POST /api/auth/sign-up/email`.
+ */
 async function signUp(
+  kind: ServerKind,
   url: string,
   credentials: { username: string; password: string },
 ): Promise<string> {
-  const response = await fetch(`${url}/api/signup`, {
+  const betterAuth = kind === 'betterAuth';
+  const response = await fetch(`${url}${betterAuth ? '/api/auth/sign-up/email' : '/api/signup'}`, {
     method: 'POST',
-    headers: { Origin: origin, 'Content-Type': 'application/json' },
-    body: JSON.stringify(credentials),
+    // The bare Lucia server checks Origin against Host, as its guide does.
+    headers: { Origin: kind === 'bareLucia' ? url : origin, 'Content-Type': 'application/json' },
+    body: JSON.stringify(
+      betterAuth
+        ? {
+            email: `${credentials.username}@bench.invalid`,
+            password: credentials.password,
+            name: credentials.username,
+          }
+        : credentials,
+    ),
   });
-  const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
-  if (response.status !== 201 || !cookie) {
-    throw new Error(`sign-up answered ${response.status}: ${await response.text()}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0] ?? '')
+    .find((pair) => /^(auth_session|better-auth\.session_token)=./.test(pair));
+  if (response.status !== (betterAuth ? 200 : 201) || !cookie) {
+    throw new Error(`${kind}: sign-up answered ${response.status}: ${await response.text()}`);
   }
   return cookie;
+}
+
+/** The same answer from every server: `200 {"user": {"id", "username"}, "session": {"expiresAt"}}`. */
+async function checkMe(server: ServerProcess, user: { username: string; cookie: string }) {
+  const response = await fetch(`${server.url}/api/me`, { headers: { Cookie: user.cookie } });
+  const body = (await response.json()) as {
+    user?: { id?: unknown; username?: unknown };
+    session?: { expiresAt?: unknown };
+  };
+  const expiresAt = Date.parse(String(body.session?.expiresAt));
+  if (
+    response.status !== 200 ||
+    typeof body.user?.id !== 'string' ||
+    body.user.username !== user.username ||
+    !(expiresAt > Date.now())
+  ) {
+    throw new Error(`${server.url}/api/me answered ${response.status}: ${JSON.stringify(body)}`);
+  }
 }
 
 /** Runs side by side as one: their answers and failures together. */

@@ -1,17 +1,22 @@
-import type { Dialect } from './dialects.ts';
-
 /**
  * One line of bench/results.json. Every row has every key; `null` where a
  * figure does not apply to the scenario. `ratio` is `ratioOf` (it differs by
  * scenario: throughput against the baseline, or latency against idle).
  */
 export interface ResultRow {
-  dialect: Dialect;
+  /** The dialect's name. */
+  dialect: string;
   scenario: 'me' | 'me-idle' | 'signin' | 'me-during-signin' | 'startup';
   rps: number | null;
   baselineRps: number | null;
   ratio: number | null;
   ratioOf: string | null;
+  /** `me`: the app's rps ÷ the bare Lucia server's. */
+  ratioToBareLucia: number | null;
+  /** `me`: the app's rps ÷ better-auth's. */
+  ratioToBetterAuth: number | null;
+  /** `me-during-signin`: the control's (the baseline's) p99 during ÷ idle, beside the app's `ratio`. */
+  controlRatio: number | null;
   p50Ms: number | null;
   p99Ms: number | null;
   baselineP50Ms: number | null;
@@ -26,6 +31,19 @@ export interface ResultRow {
   baselineStartupMs: number | null;
   /** `startup`: the highest RSS of the app's whole life in the run (after every load). */
   peakRssMb: number | null;
+  /** The peers, figure for figure like the app's: the bare Lucia server and better-auth. */
+  bareLuciaRps: number | null;
+  bareLuciaP50Ms: number | null;
+  bareLuciaP99Ms: number | null;
+  bareLuciaCpuUsPerRequest: number | null;
+  bareLuciaRssMb: number | null;
+  bareLuciaStartupMs: number | null;
+  betterAuthRps: number | null;
+  betterAuthP50Ms: number | null;
+  betterAuthP99Ms: number | null;
+  betterAuthCpuUsPerRequest: number | null;
+  betterAuthRssMb: number | null;
+  betterAuthStartupMs: number | null;
 }
 
 const empty = {
@@ -33,6 +51,9 @@ const empty = {
   baselineRps: null,
   ratio: null,
   ratioOf: null,
+  ratioToBareLucia: null,
+  ratioToBetterAuth: null,
+  controlRatio: null,
   p50Ms: null,
   p99Ms: null,
   baselineP50Ms: null,
@@ -44,6 +65,18 @@ const empty = {
   startupMs: null,
   baselineStartupMs: null,
   peakRssMb: null,
+  bareLuciaRps: null,
+  bareLuciaP50Ms: null,
+  bareLuciaP99Ms: null,
+  bareLuciaCpuUsPerRequest: null,
+  bareLuciaRssMb: null,
+  bareLuciaStartupMs: null,
+  betterAuthRps: null,
+  betterAuthP50Ms: null,
+  betterAuthP99Ms: null,
+  betterAuthCpuUsPerRequest: null,
+  betterAuthRssMb: null,
+  betterAuthStartupMs: null,
 } as const;
 
 /** A row with every figure not given set to `null`. */

@@ -1,20 +1,26 @@
-// `pnpm bench`: every dialect's app as a real process against its baseline,
+// `pnpm bench`: every dialect's app as a real process against its peers (a bare
+// Lucia server, better-auth) and a baseline on the raw driver,
 // then bench/results.json, bench/results.md and bench/results.svg.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { listDialects, loadDialect } from '@repo/testing/dialect';
 import { type BenchPlan, benchDialect, type DialectReport } from './bench-dialect.ts';
-import { type Dialect, dialects } from './dialects.ts';
 import type { ResultRow } from './result-row.ts';
 import { renderTables, writeResults } from './write-results.ts';
 
 // BENCH_QUICK=1 (shorter runs) and BENCH_DIALECTS=sqlite,... are for trying
-// a change: they print the tables and write no results file.
-const quick = process.env.BENCH_QUICK === '1';
+// a change; BENCH_SMOKE=1 (one run of a second each: CI's proof that the
+// bench still runs). They print the tables and write no results file.
+const smoke = process.env.BENCH_SMOKE === '1';
+const quick = smoke || process.env.BENCH_QUICK === '1';
 const plan: BenchPlan = {
-  meDurationS: quick ? 2 : 4,
-  meRuns: quick ? 2 : 3,
+  meDurationS: smoke ? 1 : quick ? 2 : 4,
+  meRuns: smoke ? 1 : quick ? 2 : 3,
   warmupS: quick ? 1 : 2,
   meConnections: 10,
-  signinWindowS: quick ? 2 : 4,
+  signinWindowS: smoke ? 1.5 : quick ? 2 : 4,
   signinConnections: 8,
   probeRate: 200,
   probeConnections: 4,
@@ -25,23 +31,44 @@ const plan: BenchPlan = {
     : [],
 };
 
-function selectedDialects(): Dialect[] {
+const dialects = listDialects();
+
+function selectedDialects(): string[] {
   const named = process.env.BENCH_DIALECTS?.split(',').filter(Boolean);
   if (!named) return dialects;
-  const unknown = named.filter((name) => !dialects.includes(name as Dialect));
+  const unknown = named.filter((name) => !dialects.includes(name));
   if (unknown.length) throw new Error(`BENCH_DIALECTS: unknown ${unknown.join(', ')}`);
-  return named as Dialect[];
+  return named;
+}
+
+/** A dependency's version, from its package.json (found beside its entry: not every package exports it). */
+function readPackageVersion(name: string): string {
+  let folder = dirname(createRequire(import.meta.url).resolve(name));
+  while (!folder.endsWith(`/node_modules/${name}`) && folder !== dirname(folder)) {
+    folder = dirname(folder);
+  }
+  const { version } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return version;
+}
+
+/** The apps' `start` script, as results.md names it (the SQLite app's stands for all three). */
+function appStartCommand(): string {
+  const path = new URL('../../apps/sqlite/package.json', import.meta.url);
+  const { scripts } = JSON.parse(readFileSync(path, 'utf8')) as { scripts: { start: string } };
+  return `\`${scripts.start}\``;
 }
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const selected = selectedDialects();
 const rows: ResultRow[] = [];
-const serverVersions: Partial<Record<Dialect, string>> = {};
-const meRuns: Partial<Record<Dialect, DialectReport['meRuns']>> = {};
+const serverVersions: Partial<Record<string, string>> = {};
+const meRuns: Partial<Record<string, DialectReport['meRuns']>> = {};
 const startedAt = new Date();
 const loadBefore = loadavg()[0] ?? 0;
 for (const dialect of selected) {
-  const report = await benchDialect(dialect, plan, log);
+  const report = await benchDialect(await loadDialect(dialect), plan, log);
   rows.push(...report.rows);
   serverVersions[dialect] = report.serverVersion;
   meRuns[dialect] = report.meRuns;
@@ -52,6 +79,8 @@ if (quick || selected.length < dialects.length) {
   console.log(renderTables(rows, selected));
 } else {
   const tables = writeResults(rows, plan, {
+    appStart: appStartCommand(),
+    betterAuthVersion: readPackageVersion('better-auth'),
     serverVersions,
     meRuns,
     cores: availableParallelism(),

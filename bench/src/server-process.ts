@@ -1,22 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { startAppProcess, stopProcess, waitForServing } from '@repo/testing/app-process';
 import type { ServerEntry } from './dialects.ts';
 
-/** A request that answers 200 once the server is ready for work. */
+/** A request that answers `status` (200 unless given) once the server is ready for work. */
 export interface ReadyCheck {
   path: string;
   headers?: Record<string, string>;
+  status?: number;
 }
 
 /** A server started as its own process, as `pnpm start` starts an app. */
 export interface ServerProcess {
   url: string;
   pid: number;
-  /** From spawn to the first 200 of the ready check. */
+  /** From spawn to the first answer of the ready check. */
   startupMs: number;
   /** Everything it printed, for an error message. */
   output(): string;
+  /** Whether the process has ended (on its own, or stopped). */
+  exited(): boolean;
   /** SIGTERM, and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -24,78 +27,39 @@ export interface ServerProcess {
 const startTimeoutMs = 30_000;
 
 /**
- * Starts `node --import tsx <file>` in `cwd` (the apps' start command) with `env` on
- * a free port, waits for the line `on http://HOST:PORT` it logs, then polls
- * `ready` until it answers 200.
+ * Starts a server file as the apps start (`node --import tsx`, testing's
+ * `startAppProcess`) with `env` on a free port, waits for its start line,
+ * then polls `ready` until it answers as expected: the start-up time.
  */
 export async function startServerProcess(
-  { file, cwd }: ServerEntry,
+  { file }: ServerEntry,
   env: Record<string, string>,
   ready: ReadyCheck,
   nodeFlags: string[] = [],
 ): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', file], {
-    cwd,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let url: string | undefined;
-  const listening = new Promise<string>((resolve) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      url ??= output.match(/on (http:\/\/[\d.]+:\d+)/)?.[1];
-      if (url) resolve(url);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-  });
-  const exited = once(child, 'exit');
-  child.on('exit', (code, signal) => {
-    output += `\n[exited: ${signal ?? `code ${code}`}]\n`;
-  });
-  const fail = (reason: string): never => {
-    child.kill('SIGKILL');
-    throw new Error(`${file} ${reason}:\n${output}`);
-  };
-
-  const deadline = started + startTimeoutMs;
-  const first = await Promise.race([
-    listening,
-    exited.then(() => null),
-    sleep(startTimeoutMs).then(() => null),
-  ]);
-  if (!first) return fail('did not start');
+  const run = startAppProcess(pathToFileURL(file), { HOST: '127.0.0.1', ...env }, nodeFlags);
+  const { url } = await waitForServing(run, startTimeoutMs);
   for (;;) {
-    const response = await fetch(`${first}${ready.path}`, { headers: ready.headers }).catch(
+    const response = await fetch(`${url}${ready.path}`, { headers: ready.headers }).catch(
       () => null,
     );
     await response?.arrayBuffer();
-    if (response?.status === 200) break;
-    if (performance.now() > deadline || child.exitCode !== null) {
-      return fail(`did not answer 200 on ${ready.path}`);
+    if (response?.status === (ready.status ?? 200)) break;
+    if (performance.now() > started + startTimeoutMs || run.child.exitCode !== null) {
+      await stopProcess(run, 1_000);
+      throw new Error(
+        `${file} did not answer ${ready.status ?? 200} on ${ready.path}:\n${run.output()}`,
+      );
     }
-    await sleep(5);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  const startupMs = performance.now() - started;
   return {
-    url: first,
-    pid: child.pid as number,
-    startupMs,
-    output: () => output,
-    stop: () => stopChild(child, exited),
+    url,
+    pid: run.child.pid as number,
+    startupMs: performance.now() - started,
+    output: run.output,
+    exited: () => run.child.exitCode !== null || run.child.signalCode !== null,
+    stop: () => stopProcess(run).then(() => {}),
   };
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

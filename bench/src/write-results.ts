@@ -1,13 +1,24 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, type as osType, release, totalmem } from 'node:os';
 import type { BenchPlan, DialectReport } from './bench-dialect.ts';
-import type { Dialect } from './dialects.ts';
+import type { ServerKind } from './dialects.ts';
+
 import { renderChart } from './render-chart.ts';
 import type { ResultRow } from './result-row.ts';
 
+const letterOf: Record<ServerKind, string> = {
+  app: 'A',
+  bareLucia: 'L',
+  betterAuth: 'B',
+  baseline: 'R',
+};
+
 export interface RunInfo {
-  serverVersions: Partial<Record<Dialect, string>>;
-  meRuns: Partial<Record<Dialect, DialectReport['meRuns']>>;
+  /** How the app was started, e.g. `node --import tsx src/main.ts`. */
+  appStart: string;
+  betterAuthVersion: string;
+  serverVersions: Partial<Record<string, string>>;
+  meRuns: Partial<Record<string, DialectReport['meRuns']>>;
   cores: number;
   startedAt: Date;
   durationS: number;
@@ -16,8 +27,12 @@ export interface RunInfo {
   loadAfter: number;
 }
 
-/** The goals this project sets (issue #6). */
-export const goals = { meRatio: 0.9, p99DuringSignin: 2 };
+/**
+ * The goals this project sets (issue 14): `/api/me` at least 0.90 of the bare
+ * Lucia server's throughput; the app's `/api/me` p99 under sign-in load ÷
+ * idle at most 1.25 times the same ratio of the control in the same run.
+ */
+export const goals = { meRatio: 0.9, signinVsControl: 1.25 };
 
 const folder = new URL('../', import.meta.url);
 
@@ -29,7 +44,7 @@ function num(value: number | null, kind: 'rps' | 'ratio' | 'ms' | 'mb'): string 
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 }
 
-function rowOf(rows: ResultRow[], dialect: Dialect, scenario: ResultRow['scenario']): ResultRow {
+function rowOf(rows: ResultRow[], dialect: string, scenario: ResultRow['scenario']): ResultRow {
   const row = rows.find((r) => r.dialect === dialect && r.scenario === scenario);
   if (!row) throw new Error(`no ${scenario} row for ${dialect}`);
   return row;
@@ -39,78 +54,96 @@ function verdict(met: boolean): string {
   return met ? 'met' : '**missed**';
 }
 
-/** The three tables of results.md, also printed by `pnpm bench`. */
-export function renderTables(rows: ResultRow[], dialects: Dialect[]): string {
+/** The app's sign-in ratio over the control's: what the sign-in goal bounds. */
+export function signinOverControl(during: ResultRow): number | null {
+  return during.ratio === null || during.controlRatio === null
+    ? null
+    : during.ratio / during.controlRatio;
+}
+
+/** The figures of app, bare Lucia, better-auth and baseline, in that order. */
+function four(values: (number | null)[], kind: 'rps' | 'ms' | 'mb'): string {
+  return values.map((value) => num(value, kind)).join(' / ');
+}
+
+/** What each server does per `GET /api/me` (read in their sources; results.md). */
+export const perRequestWork = [
+  '| server | queries per GET /api/me | cookie and other work per request |',
+  '| --- | --- | --- |',
+  "| **app** | Lucia's adapter: session and user, two queries sent at once (two pool connections on PostgreSQL and MySQL) | parses the cookie, validates it with Lucia; request id, secure headers and CSP, `Cache-Control`, origin and body checks (skipped for GET), the contract's JSON |",
+  "| **bare Lucia** (`src/bare-lucia/`) | the same two queries, the same adapter | parses the cookie, `lucia.validateSession`; the guide's origin check (skipped for GET); nothing else |",
+  '| **better-auth** (`src/better-auth/`) | session by token, then its user: two queries one after the other (its adapter joins only with `experimental.joins`) | builds the whole Fetch `Request` (`c.req.raw.headers`), parses every cookie and verifies the session cookie\'s HMAC-SHA-256 signature (Web Crypto), checks the cookie-cache and "don\'t remember me" cookies, parses session and user through its schema, and refreshes the session (a write) once a day |',
+  '| **raw driver** (`src/baseline/`) | one `session JOIN user` on the driver | parses the cookie; nothing else |',
+].join('\n');
+
+/** The tables of results.md, also printed by `pnpm bench`. */
+export function renderTables(rows: ResultRow[], dialects: string[]): string {
   const me = dialects.map((d) => rowOf(rows, d, 'me'));
   const lines = [
-    `### GET /api/me: the app against a bare route on the raw driver`,
+    `### GET /api/me: the app against a bare Lucia server, better-auth and the raw driver`,
     '',
-    `| dialect | app rps | baseline rps | ratio (goal ≥ ${goals.meRatio.toFixed(2)}) | app p50 / p99 ms | baseline p50 / p99 ms | CPU µs per request, app / baseline |`,
+    `| dialect | app ÷ bare Lucia (goal ≥ ${goals.meRatio.toFixed(2)}) | app ÷ raw driver | app ÷ better-auth | rps: app / bare Lucia / better-auth / raw driver | CPU µs per request: app / bare Lucia / better-auth / raw driver | p99 ms: app / bare Lucia / better-auth / raw driver |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...me.map(
       (r) =>
-        `| ${r.dialect} | ${num(r.rps, 'rps')} | ${num(r.baselineRps, 'rps')} | ${num(r.ratio, 'ratio')} ${verdict((r.ratio ?? 0) >= goals.meRatio)} | ${num(r.p50Ms, 'ms')} / ${num(r.p99Ms, 'ms')} | ${num(r.baselineP50Ms, 'ms')} / ${num(r.baselineP99Ms, 'ms')} | ${num(r.cpuUsPerRequest, 'rps')} / ${num(r.baselineCpuUsPerRequest, 'rps')} |`,
+        `| ${r.dialect} | ${num(r.ratioToBareLucia, 'ratio')} ${verdict((r.ratioToBareLucia ?? 0) >= goals.meRatio)} | ${num(r.ratio, 'ratio')} | ${num(r.ratioToBetterAuth, 'ratio')} | ${four([r.rps, r.bareLuciaRps, r.betterAuthRps, r.baselineRps], 'rps')} | ${four([r.cpuUsPerRequest, r.bareLuciaCpuUsPerRequest, r.betterAuthCpuUsPerRequest, r.baselineCpuUsPerRequest], 'rps')} | ${four([r.p99Ms, r.bareLuciaP99Ms, r.betterAuthP99Ms, r.baselineP99Ms], 'ms')} |`,
     ),
     '',
     `### POST /api/signin (Argon2id), and GET /api/me beside it`,
     '',
-    `| dialect | sign-in rps | sign-in p50 / p99 ms | /api/me p99 idle ms | /api/me p99 during sign-in ms | during ÷ idle (goal ≤ ${goals.p99DuringSignin}) | control: the baseline's p99 idle / during ms, during ÷ idle |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| dialect | sign-in rps | sign-in p50 / p99 ms | app: /api/me p99 idle / during sign-in ms | app: during ÷ idle | control: the baseline's p99 idle / during ms | control: during ÷ idle | app's ratio ÷ control's (goal ≤ ${goals.signinVsControl.toFixed(2)}) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...dialects.map((d) => {
       const signin = rowOf(rows, d, 'signin');
       const idle = rowOf(rows, d, 'me-idle');
       const during = rowOf(rows, d, 'me-during-signin');
-      const control =
-        during.baselineP99Ms === null || idle.baselineP99Ms === null
-          ? null
-          : during.baselineP99Ms / idle.baselineP99Ms;
-      return `| ${d} | ${num(signin.rps, 'rps')} | ${num(signin.p50Ms, 'ms')} / ${num(signin.p99Ms, 'ms')} | ${num(idle.p99Ms, 'ms')} | ${num(during.p99Ms, 'ms')} | ${num(during.ratio, 'ratio')} ${verdict((during.ratio ?? Number.POSITIVE_INFINITY) <= goals.p99DuringSignin)} | ${num(idle.baselineP99Ms, 'ms')} / ${num(during.baselineP99Ms, 'ms')}, ${num(control, 'ratio')} |`;
+      const over = signinOverControl(during);
+      return `| ${d} | ${num(signin.rps, 'rps')} | ${num(signin.p50Ms, 'ms')} / ${num(signin.p99Ms, 'ms')} | ${num(idle.p99Ms, 'ms')} / ${num(during.p99Ms, 'ms')} | ${num(during.ratio, 'ratio')} | ${num(idle.baselineP99Ms, 'ms')} / ${num(during.baselineP99Ms, 'ms')} | ${num(during.controlRatio, 'ratio')} | ${num(over, 'ratio')} ${verdict((over ?? Number.POSITIVE_INFINITY) <= goals.signinVsControl)} |`;
     }),
     '',
     `### Start-up and memory`,
     '',
-    '| dialect | start-up to the first 200, app / baseline ms | idle RSS, app / baseline MB | peak RSS of the app MB | peak RSS under /api/me, app / baseline MB |',
+    '| dialect | start-up to the first 200 ms: app / bare Lucia / better-auth / raw driver | idle RSS MB: app / bare Lucia / better-auth / raw driver | peak RSS of the app MB | peak RSS under /api/me MB: app / bare Lucia / better-auth / raw driver |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...dialects.map((d) => {
-      const startup = rowOf(rows, d, 'startup');
+      const s = rowOf(rows, d, 'startup');
       const load = rowOf(rows, d, 'me');
-      return `| ${d} | ${num(startup.startupMs, 'rps')} / ${num(startup.baselineStartupMs, 'rps')} | ${num(startup.rssMb, 'mb')} / ${num(startup.baselineRssMb, 'mb')} | ${num(startup.peakRssMb, 'mb')} | ${num(load.rssMb, 'mb')} / ${num(load.baselineRssMb, 'mb')} |`;
+      return `| ${d} | ${four([s.startupMs, s.bareLuciaStartupMs, s.betterAuthStartupMs, s.baselineStartupMs], 'rps')} | ${four([s.rssMb, s.bareLuciaRssMb, s.betterAuthRssMb, s.baselineRssMb], 'mb')} | ${num(s.peakRssMb, 'mb')} | ${four([load.rssMb, load.bareLuciaRssMb, load.betterAuthRssMb, load.baselineRssMb], 'mb')} |`;
     }),
   ];
   return lines.join('\n');
 }
 
-function renderResultsChart(rows: ResultRow[], dialects: Dialect[]): string {
+function renderResultsChart(rows: ResultRow[], dialects: string[]): string {
   return renderChart(
     [
       {
-        title: 'GET /api/me throughput, app ÷ baseline',
+        title: 'GET /api/me throughput, app ÷ bare Lucia',
         goal: { value: goals.meRatio, label: `goal ≥ ${goals.meRatio.toFixed(2)}`, atLeast: true },
         format: (value) => value.toFixed(2),
         bars: dialects.map((d) => {
           const r = rowOf(rows, d, 'me');
           return {
             label: d,
-            value: r.ratio ?? 0,
-            note: `${num(r.rps, 'rps')} vs ${num(r.baselineRps, 'rps')} rps`,
+            value: r.ratioToBareLucia ?? 0,
+            note: `${num(r.rps, 'rps')} vs ${num(r.bareLuciaRps, 'rps')} rps`,
           };
         }),
       },
       {
-        title: 'GET /api/me p99 under sign-in load ÷ idle',
+        title: 'p99 under sign-in ÷ idle, app over control',
         goal: {
-          value: goals.p99DuringSignin,
-          label: `goal ≤ ${goals.p99DuringSignin}×`,
+          value: goals.signinVsControl,
+          label: `goal ≤ ${goals.signinVsControl.toFixed(2)}`,
           atLeast: false,
         },
-        format: (value) => `${value.toFixed(1)}×`,
+        format: (value) => value.toFixed(2),
         bars: dialects.map((d) => {
           const during = rowOf(rows, d, 'me-during-signin');
-          const idle = rowOf(rows, d, 'me-idle');
           return {
             label: d,
-            value: during.ratio ?? 0,
-            note: `${num(during.p99Ms, 'ms')} vs ${num(idle.p99Ms, 'ms')} ms idle`,
+            value: signinOverControl(during) ?? 0,
+            note: `${num(during.ratio, 'ratio')}× vs ${num(during.controlRatio, 'ratio')}×`,
           };
         }),
       },
@@ -120,32 +153,30 @@ function renderResultsChart(rows: ResultRow[], dialects: Dialect[]): string {
       .map((d) => {
         const me = rowOf(rows, d, 'me');
         const during = rowOf(rows, d, 'me-during-signin');
-        return `${d}, GET /api/me at ${num(me.ratio, 'ratio')} of the baseline, its p99 under sign-in load ${num(during.ratio, 'ratio')} times idle`;
+        return `${d}, GET /api/me at ${num(me.ratioToBareLucia, 'ratio')} of the bare Lucia server, its p99 under sign-in load ÷ idle ${num(signinOverControl(during), 'ratio')} times the control's`;
       })
       .join('; ')}.`,
   );
 }
 
+/** Digits kept in results.json, by the figure's kind (its key's ending). */
+function digitsOf(key: string): number {
+  if (/ratio/i.test(key)) return 3;
+  if (/StartupMs$|startupMs$|Rps$|^rps$|CpuUsPerRequest$|cpuUsPerRequest$/.test(key)) return 0;
+  if (/Ms$/.test(key)) return 3;
+  return 1;
+}
+
 function rounded(row: ResultRow): ResultRow {
-  const round = (value: number | null, digits: number) =>
-    value === null || Number.isNaN(value) ? null : Number(value.toFixed(digits));
-  return {
-    ...row,
-    rps: round(row.rps, 0),
-    baselineRps: round(row.baselineRps, 0),
-    ratio: round(row.ratio, 3),
-    p50Ms: round(row.p50Ms, 3),
-    p99Ms: round(row.p99Ms, 3),
-    baselineP50Ms: round(row.baselineP50Ms, 3),
-    baselineP99Ms: round(row.baselineP99Ms, 3),
-    rssMb: round(row.rssMb, 1),
-    baselineRssMb: round(row.baselineRssMb, 1),
-    cpuUsPerRequest: round(row.cpuUsPerRequest, 0),
-    baselineCpuUsPerRequest: round(row.baselineCpuUsPerRequest, 0),
-    startupMs: round(row.startupMs, 0),
-    baselineStartupMs: round(row.baselineStartupMs, 0),
-    peakRssMb: round(row.peakRssMb, 1),
-  };
+  const entries = Object.entries(row).map(([key, value]) => [
+    key,
+    typeof value !== 'number'
+      ? value
+      : Number.isNaN(value)
+        ? null
+        : Number(value.toFixed(digitsOf(key))),
+  ]);
+  return Object.fromEntries(entries) as ResultRow;
 }
 
 /**
@@ -163,17 +194,21 @@ export function writeResults(rows: ResultRow[], plan: BenchPlan, run: RunInfo): 
     '',
     `Written by \`pnpm bench\` on ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${run.durationS} s; what it measures and what was found: [README.md](README.md).`,
     '',
-    '![GET /api/me throughput as a share of the baseline, and its p99 under sign-in load against idle, per dialect](results.svg)',
+    "![GET /api/me throughput as a share of the bare Lucia server's, and its p99 under sign-in load against idle over the control's, per dialect](results.svg)",
     '',
     tables,
+    '',
+    '### What each server does per request',
+    '',
+    perRequestWork,
     '',
     '## How these figures were taken',
     '',
     `- **Machine**: ${cpu}, ${run.cores} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${osType()} ${release()}, Node.js ${process.version}. Databases: ${dialects.map((d) => run.serverVersions[d]).join('; ')}, on the same machine. The cores are shared with other work: the 1-minute load average was ${run.loadBefore.toFixed(1)} at the start and ${run.loadAfter.toFixed(1)} at the end. Absolute figures move with that; the ratios compare runs taken side by side, which is why they, not the absolute figures, carry the goals.`,
-    `- **Servers**: each app is started as \`node --import tsx src/main.ts\` (its \`pnpm start\`), and its baseline the same way (\`bench/src/baseline/<dialect>.ts\`: a bare \`@hono/node-server\` route that reads the cookie and runs the session-join-user query on the raw driver, with the same pool size). Both serve one database made for the run and dropped after it; the user and its session are signed up through the app.`,
-    `- **GET /api/me**: autocannon with ${plan.meConnections} connections, one warm-up of ${plan.warmupS} s per server, then ${plan.meRuns} runs of ${plan.meDurationS} s per server in the order app, baseline, baseline, app, ...; the best run of each counts (rps, and the p50 / p99 of that run), since the machine's other work only ever slows a run. Every run's rps, in order: ${dialects.map((d) => `${d} ${(run.meRuns[d] ?? []).map((r) => `${r.server === 'app' ? 'A' : 'B'} ${Math.round(r.rps)}`).join(', ')}`).join('; ')} (A app, B baseline). Latencies are taken per response with sub-millisecond precision. CPU µs per request is the server process's CPU time (user + system, /proc) over the 2xx answers of that run.`,
-    `- **Sign-in**: a probe asks GET /api/me at a fixed ${plan.probeRate} requests/s over ${plan.probeConnections} connections through four windows of ${plan.signinWindowS} s: idle, sign-in load, idle, sign-in load. The load is ${plan.signinConnections} connections, each signing in as a user of its own (every answer 200, each a new session; more than five sign-ins at once for one username are throttled). The idle and the during p99 come from the same run, interleaved, so the machine's other work weighs on both alike; probes sent in the first 500 ms of a load window, or within 500 ms after it, count for neither. Then four more windows alike, the sign-in load still on the app, with the probe on the baseline: a control, a process that hashes nothing and shares nothing with the app but the machine. Where its p99 rises as much as the app's, the rise is the machine's (on 2 cores the load generator, the database and the hashing thread share them), not the app's event loop.`,
-    `- **Start-up**: from spawning the process to the first 200 of GET /api/me, schema current, the fastest of ${plan.starts} starts (app and baseline alternate). Idle RSS is read 1 s after the last start; peak RSS is the kernel's high-water mark of the app's process after every load (VmHWM), the per-load peaks are sampled every 100 ms.`,
+    `- **Servers**, each its own process on the same database (made for the run, dropped after it): the app as its \`pnpm start\` starts it (${run.appStart}); beside it, started the same way, three others of \`bench/src\`: **bare Lucia** (\`bare-lucia/<dialect>.ts\`), the smallest Lucia 3.2.2 server of Lucia's own Hono guide: the same official adapter, a pool like the app's, the guide's origin check and session middleware, \`GET /api/me\` returning the user; **better-auth** ${run.betterAuthVersion} (\`better-auth/<dialect>.ts\`): email and password, its defaults, its Kysely adapter on a driver pool like the app's, \`auth.api.getSession\` in the documented Hono middleware; the **raw driver** (\`baseline/<dialect>.ts\`): a bare \`@hono/node-server\` route that runs one session-join-user query. Pools of 10 (SQLite: one connection in WAL mode) for all. The app and the peers sign up a user each through their own routes; the raw driver reads the app's. Each \`/api/me\` answer is checked once for the same JSON (user id and name, session expiry) before the load.`,
+    `- **GET /api/me**: autocannon with ${plan.meConnections} connections, one warm-up of ${plan.warmupS} s per server, then ${plan.meRuns} rounds of one ${plan.meDurationS}-s run per server, the order turned every round and reversed every other; the best run of each counts (rps, and the p50 / p99 of that run), since the machine's other work only ever slows a run. Every run's rps, in order: ${dialects.map((d) => `${d} ${(run.meRuns[d] ?? []).map((r) => `${letterOf[r.server]} ${Math.round(r.rps)}`).join(', ')}`).join('; ')} (A app, L bare Lucia, B better-auth, R raw driver). Latencies are taken per response with sub-millisecond precision. CPU µs per request is the server process's CPU time (user + system, /proc) over the 2xx answers of that run.`,
+    `- **Sign-in**: a probe asks GET /api/me at a fixed ${plan.probeRate} requests/s over ${plan.probeConnections} connections through four windows of ${plan.signinWindowS} s: idle, sign-in load, idle, sign-in load. The load is ${plan.signinConnections} connections, each signing in as a user of its own (every answer 200, each a new session; more than five sign-ins at once for one username are throttled). The idle and the during p99 come from the same run, interleaved, so the machine's other work weighs on both alike; probes sent in the first 500 ms of a load window, or within 500 ms after it, count for neither. Then four more windows alike, the sign-in load still on the app, with the probe on the baseline: a control, a process that hashes nothing and shares nothing with the app but the machine. Where its p99 rises as much as the app's, the rise is the machine's (on 2 cores the load generator, the database and the hashing thread share them), not the app's event loop; so the goal bounds the app's ratio over the control's.`,
+    `- **Start-up**: from spawning the process to the first 200 of GET /api/me, schema current, the fastest of ${plan.starts} starts (the four servers take turns). Idle RSS is read 1 s after the last start; peak RSS is the kernel's high-water mark of the app's process after every load (VmHWM), the per-load peaks are sampled every 100 ms.`,
     '- Every row of [results.json](results.json) has the same keys; `ratio` says what it divides in `ratioOf`.',
     '',
   ].join('\n');

@@ -4,7 +4,6 @@ import type { AppDatabase } from '@repo/auth/app-database';
 import type { Database } from '@repo/schema/database';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { reuseStatements } from './reuse-statements.ts';
 import { SqliteTimestamps } from './sqlite-timestamps.ts';
 
 export interface OpenDatabaseOptions {
@@ -17,11 +16,8 @@ export function openDatabase({ path }: OpenDatabaseOptions): AppDatabase {
   // waits up to 500 ms for another process's lock (it blocks while it waits),
   // then the request fails with 503 rather than queueing.
   const database = new Sqlite(path, { timeout: 500 });
-  // Works around a Node.js 24 crash; see reuse-statements.ts.
-  reuseStatements(database);
   // WAL lets readers go on while one writer writes; SQLite enforces foreign
   // keys (ON DELETE CASCADE) only when asked, per connection.
-  // (exec, not pragma(): it makes no statement object; see reuse-statements.ts)
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON');
 
   // The same connection twice: Kysely, which sees SQLite's seconds as Dates

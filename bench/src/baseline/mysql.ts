@@ -3,7 +3,7 @@ import { serveBaseline } from './serve-baseline.ts';
 
 // The app's pool: mysql2's default of 10 connections, DATETIME read as UTC.
 const pool = mysql.createPool({
-  uri: process.env.DATABASE_URL,
+  uri: process.env.BENCH_DATABASE,
   timezone: 'Z',
   connectionLimit: 10,
 });

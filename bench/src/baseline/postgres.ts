@@ -2,7 +2,7 @@ import pg from 'pg';
 import { serveBaseline } from './serve-baseline.ts';
 
 // The app's pool size: pg's default of 10.
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE, max: 10 });
 
 serveBaseline({
   async findSession(sessionId) {

@@ -22,7 +22,7 @@ export interface ServeBaselineOptions {
 
 /**
  * Serves `GET /api/me` with the JSON shape of the app, on `HOST`:`PORT`, and
- * logs `on http://HOST:PORT` as the apps do.
+ * logs the apps' start line (`bind`, `serving <origin>`).
  */
 export function serveBaseline({ findSession, close }: ServeBaselineOptions): void {
   const app = new Hono().get('/api/me', async (c) => {
@@ -41,7 +41,13 @@ export function serveBaseline({ findSession, close }: ServeBaselineOptions): voi
   const hostname = process.env.HOST ?? '127.0.0.1';
   const server = serve(
     { fetch: app.fetch, hostname, port: Number(process.env.PORT ?? 0) },
-    (info) => console.log(JSON.stringify({ msg: `baseline on http://${hostname}:${info.port}` })),
+    (info) =>
+      console.log(
+        JSON.stringify({
+          bind: `${hostname}:${info.port}`,
+          msg: `serving http://localhost:${info.port}`,
+        }),
+      ),
   );
   process.once('SIGTERM', () =>
     server.close(async () => {

@@ -1,8 +1,8 @@
 import Sqlite from 'better-sqlite3';
 import { serveBaseline } from './serve-baseline.ts';
 
-// The app's connection: one, in WAL mode.
-const database = new Sqlite(process.env.DATABASE_PATH, { timeout: 5000 });
+// A connection like the app's: one, in WAL mode, waiting 500 ms for a lock.
+const database = new Sqlite(process.env.BENCH_DATABASE, { timeout: 500 });
 database.pragma('journal_mode = WAL');
 const findSession = database.prepare<
   [string],

@@ -5,6 +5,7 @@ import type { AuthService, Caller, Failure } from './auth-service.ts';
 import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
 import type { IdentityService } from './identity-service.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { sendJson } from './response-headers.ts';
 import { setSessionCookie } from './set-session-cookie.ts';
 
 export interface AuthRoutesOptions {
@@ -32,11 +33,14 @@ function fail(failure: Failure): never {
  * and the session middleware.
  */
 export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions) {
-  function caller(c: Context<AppEnv>): Caller {
+  function signedIn(c: Context<AppEnv>) {
     const user = c.get('user');
     const session = c.get('session');
     if (!user || !session) throw new ApiError('unauthenticated');
-    return { user, session, address: addressOf(c) };
+    return { user, session };
+  }
+  function caller(c: Context<AppEnv>): Caller {
+    return { ...signedIn(c), address: addressOf(c) };
   }
 
   return new Hono<AppEnv>()
@@ -45,22 +49,22 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
       const result = await service.signUp(input, addressOf(c), c.get('session'));
       if (!result.ok) fail(result);
       setSessionCookie(c, result.cookie);
-      return c.json({ user: result.user }, 201);
+      return sendJson(c, { user: result.user }, 201);
     })
     .post('/signin', async (c) => {
       const input = await readJsonBody(c, signinSchema);
       const result = await service.signIn(input, addressOf(c), c.get('session'));
       if (!result.ok) fail(result);
       setSessionCookie(c, result.cookie);
-      return c.json({ user: result.user });
+      return sendJson(c, { user: result.user });
     })
     .post('/signout', async (c) => {
       setSessionCookie(c, await service.signOut(caller(c)));
       return c.body(null, 204);
     })
     .get('/me', (c) => {
-      const { user, session } = caller(c);
-      return c.json({
+      const { user, session } = signedIn(c);
+      return sendJson(c, {
         user: { id: user.id, username: user.username },
         session: { expiresAt: session.expiresAt.toISOString() },
       });
@@ -73,7 +77,7 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
       setSessionCookie(c, result.cookie);
       return c.body(null, 204);
     })
-    .get('/sessions', async (c) => c.json({ sessions: await service.listSessions(caller(c)) }))
+    .get('/sessions', async (c) => sendJson(c, { sessions: await service.listSessions(caller(c)) }))
     .delete('/sessions/:id', async (c) => {
       const result = await service.revokeSession(caller(c), c.req.param('id'));
       if (!result.ok) fail(result);

@@ -1,7 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error.ts';
 import type { AppDatabase } from './app-database.ts';
@@ -20,6 +19,7 @@ import { argon2Hasher, type PasswordHasher } from './password-hashing.ts';
 import type { ProviderConfig } from './provider-config.ts';
 import { createProviderDirectory } from './provider-directory.ts';
 import { providerRoutes } from './provider-routes.tsx';
+import { responseHeaders } from './response-headers.ts';
 import { sessionMiddleware } from './session-middleware.ts';
 import { styleRoute } from './style-route.ts';
 import type { ThrottleLimits } from './throttle.ts';
@@ -85,6 +85,9 @@ export function createApp(options: CreateAppOptions) {
   }
 
   const app = new Hono<AppEnv>();
+  // First: the security headers, the request id and Cache-Control on every
+  // response, including those of the error handler.
+  app.use(responseHeaders({ formTargets: () => providers.formTargets() }));
   app.use(requestId());
   // At debug level each request is logged as it arrives; at other levels this
   // middleware is not installed, so the hot path builds no log object.
@@ -97,35 +100,6 @@ export function createApp(options: CreateAppOptions) {
       await next();
     });
   }
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'"],
-        // 'self', and the providers' authorization endpoints (see formTargets).
-        formAction: providers.list().length
-          ? ["'self'", () => providers.formTargets().join(' ')]
-          : ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-      // Not the default no-referrer: under it a browser sends `Origin: null`
-      // with a form's post, which the origin check must refuse. same-origin
-      // still tells other sites nothing.
-      referrerPolicy: 'same-origin',
-    }),
-  );
-  app.use(async (c, next) => {
-    await next();
-    // Answers about a user, or that set a cookie, are never stored by a cache.
-    // Set on the response in place: `c.header()` after `next()` rebuilds the
-    // response around a stream of its body, which cost /api/me a third of
-    // its throughput under load.
-    if (c.req.path.startsWith('/api/') || c.res.headers.has('Set-Cookie') || c.get('user')) {
-      c.res.headers.set('Cache-Control', 'no-store');
-    }
-  });
   app.use(originCheck(origin, logger));
   // Every body, JSON or form, at most 16 KiB. GET and HEAD have none (the
   // Fetch API drops it), and asking builds the whole Request object that

@@ -31,6 +31,8 @@ export function createProviderDirectory(configs: ProviderConfig[]) {
   // Where a "Continue with" form's post ends up after its redirect: each
   // issuer's origin, and its authorization endpoint's once discovered.
   const formTargets = new Set(configs.map((config) => new URL(config.issuer).origin));
+  // A list made again only when the set grows: read by every request.
+  let formTargetList: readonly string[] = [...formTargets];
   for (const config of configs) {
     let discovered: Promise<client.Configuration> | null = null;
     const discover = () => {
@@ -49,7 +51,10 @@ export function createProviderDirectory(configs: ProviderConfig[]) {
         .then((configuration) => {
           client.enableNonRepudiationChecks(configuration);
           const endpoint = configuration.serverMetadata().authorization_endpoint;
-          if (endpoint) formTargets.add(new URL(endpoint).origin);
+          if (endpoint && !formTargets.has(new URL(endpoint).origin)) {
+            formTargets.add(new URL(endpoint).origin);
+            formTargetList = [...formTargets];
+          }
           return configuration;
         })
         .catch((error: unknown) => {
@@ -75,8 +80,8 @@ export function createProviderDirectory(configs: ProviderConfig[]) {
      * the redirects that follow, and `POST /signin/:provider` redirects to
      * the provider's authorization endpoint.
      */
-    formTargets(): string[] {
-      return [...formTargets];
+    formTargets(): readonly string[] {
+      return formTargetList;
     },
   };
 }

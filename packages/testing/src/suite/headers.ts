@@ -1,15 +1,56 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import { describe, expect, it } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+
+/**
+ * What hono/secure-headers sends with its defaults, this CSP and a
+ * same-origin Referrer-Policy: the app writes these out as plain values
+ * (packages/auth/src/response-headers.ts), so that a Hono upgrade that
+ * changes them is noticed here.
+ */
+async function referenceSecureHeaders(): Promise<[string, string][]> {
+  const reference = new Hono()
+    .use(
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+        referrerPolicy: 'same-origin',
+      }),
+    )
+    .get('/', (c) => c.body(null, 204));
+  const response = await reference.request('/');
+  return [...response.headers].filter(([name]) => name !== 'content-type');
+}
 
 export function describeHeaders(harness: Harness) {
   describe(`${harness.dialect.name}: headers`, () => {
     it('sends the secure headers and a Content-Security-Policy on every response', async () => {
-      for (const path of ['/healthz', '/api/me', '/no-such-page']) {
-        const response = await harness.main.app.request(path);
+      const reference = await referenceSecureHeaders();
+      expect(reference.length).toBeGreaterThan(10);
+      const client = harness.main.client();
+      await client.post('/api/signup', { username: uniqueUsername(), password: goodPassword });
+      const responses = [
+        ...(await Promise.all(
+          ['/healthz', '/api/me', '/no-such-page', '/signin', '/style.css'].map((path) =>
+            harness.main.app.request(path),
+          ),
+        )),
+        await client.get('/api/me'),
+        await client.get('/account'),
+      ];
+      for (const response of responses) {
         expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
         expect(response.headers.get('X-Frame-Options')).toBe('SAMEORIGIN');
         expect(response.headers.get('Strict-Transport-Security')).toMatch(/max-age=/);
         expect(response.headers.get('Content-Security-Policy')).toContain("frame-ancestors 'none'");
+        for (const [name, value] of reference) expect(response.headers.get(name)).toBe(value);
       }
     });
 
