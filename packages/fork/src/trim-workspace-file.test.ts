@@ -12,6 +12,11 @@ catalog:
   pg: ^8.0.0
   zod: ^4.0.0
 
+# Lucia's adapter allows 13
+peerDependencyRules:
+  allowedVersions:
+    "@lucia-auth/adapter-sqlite>better-sqlite3": "13"
+
 allowBuilds:
   # compiles its native addon
   better-sqlite3: true
@@ -24,7 +29,7 @@ describe('trimWorkspaceFile', () => {
     const trimmed = trimWorkspaceFile(workspace, {
       folders: ['apps/sqlite', 'packages/auth'],
       dependencies: new Set(['better-sqlite3', 'zod']),
-      locked: new Set(['better-sqlite3', 'zod']),
+      locked: new Set(['better-sqlite3', 'zod', '@lucia-auth/adapter-sqlite']),
     });
     expect(trimmed).toBe(`packages:
   - apps/*
@@ -35,9 +40,25 @@ catalog:
   better-sqlite3: ^12.0.0
   zod: ^4.0.0
 
+# Lucia's adapter allows 13
+peerDependencyRules:
+  allowedVersions:
+    "@lucia-auth/adapter-sqlite>better-sqlite3": "13"
+
 allowBuilds:
   # compiles its native addon
   better-sqlite3: true
 `);
+  });
+
+  it('leaves out the peer-dependency rules of a package the fork does not lock', () => {
+    const trimmed = trimWorkspaceFile(workspace, {
+      folders: ['apps/postgres'],
+      dependencies: new Set(['pg']),
+      locked: new Set(['pg']),
+    });
+    expect(trimmed).not.toContain('peerDependencyRules');
+    expect(trimmed).not.toContain('better-sqlite3');
+    expect(trimmed).not.toContain("Lucia's adapter");
   });
 });

@@ -13,7 +13,8 @@ export interface WorkspaceContents {
  * The monorepo's pnpm-workspace.yaml cut to a fork, with its comments: the
  * package globs that match none of the fork's folders (`bench`), the catalog
  * versions of packages no manifest of the fork names, and the `allowBuilds`
- * of packages its lockfile does not hold are taken out.
+ * and peer-dependency rules of packages its lockfile does not hold are
+ * taken out.
  *
  * @example
  * trimWorkspaceFile(readFileSync('pnpm-workspace.yaml', 'utf8'), contents);
@@ -34,6 +35,16 @@ export function trimWorkspaceFile(workspaceFile: string, contents: WorkspaceCont
   };
   keep('catalog', contents.dependencies);
   keep('allowBuilds', contents.locked);
+  // `peerDependencyRules.allowedVersions` keys name a package (`a>b`): the
+  // rules of a package the fork does not lock go, and the section when empty.
+  const allowed = document.getIn(['peerDependencyRules', 'allowedVersions']);
+  if (isMap(allowed)) {
+    allowed.items = allowed.items.filter(
+      (pair) =>
+        isScalar(pair.key) && contents.locked.has(String(pair.key.value).split('>')[0] ?? ''),
+    );
+    if (allowed.items.length === 0) document.delete('peerDependencyRules');
+  }
   return document.toString();
 }
 
