@@ -3,7 +3,6 @@
 // password"), on the official adapter of each dialect and a pool like the
 // app's. Its own two tables (the guide's schema, named `lucia_user` and
 // `lucia_session` beside the app's), its own user.
-import { serve } from '@hono/node-server';
 import { hash } from '@node-rs/argon2';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -15,6 +14,7 @@ import {
   type User,
   verifyRequestOrigin,
 } from 'lucia';
+import { serveBenchServer } from '../serve-bench-server.ts';
 
 export function createBareLucia(adapter: Adapter) {
   return new Lucia(adapter, {
@@ -107,21 +107,5 @@ export async function serveBareLucia({
       session: { expiresAt: session.expiresAt.toISOString() },
     });
   });
-  const hostname = process.env.HOST ?? '127.0.0.1';
-  const server = serve(
-    { fetch: app.fetch, hostname, port: Number(process.env.PORT ?? 0) },
-    (info) =>
-      console.log(
-        JSON.stringify({
-          bind: `${hostname}:${info.port}`,
-          msg: `serving http://localhost:${info.port}`,
-        }),
-      ),
-  );
-  process.once('SIGTERM', () =>
-    server.close(async () => {
-      await close();
-      process.exit(0);
-    }),
-  );
+  serveBenchServer(app, close);
 }

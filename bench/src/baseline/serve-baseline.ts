@@ -2,9 +2,9 @@
 // driver, with none of the app's layers (no Kysely, Lucia, middleware or
 // logger). Each dialect's file gives it the one lookup it runs.
 import { createHash } from 'node:crypto';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { serveBenchServer } from '../serve-bench-server.ts';
 
 /** The session joined to its user, as one query returns it. */
 export interface SessionRow {
@@ -38,21 +38,5 @@ export function serveBaseline({ findSession, close }: ServeBaselineOptions): voi
       session: { expiresAt: row.expiresAt.toISOString() },
     });
   });
-  const hostname = process.env.HOST ?? '127.0.0.1';
-  const server = serve(
-    { fetch: app.fetch, hostname, port: Number(process.env.PORT ?? 0) },
-    (info) =>
-      console.log(
-        JSON.stringify({
-          bind: `${hostname}:${info.port}`,
-          msg: `serving http://localhost:${info.port}`,
-        }),
-      ),
-  );
-  process.once('SIGTERM', () =>
-    server.close(async () => {
-      await close();
-      process.exit(0);
-    }),
-  );
+  serveBenchServer(app, close);
 }

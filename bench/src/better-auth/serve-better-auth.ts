@@ -2,10 +2,10 @@
 // ("Installation", "Email & Password", "Hono" integration), with its defaults
 // and its Kysely adapter over a driver pool like the app's. Its four tables
 // are named `ba_*` beside the app's, made by its own migrations at start.
-import { serve } from '@hono/node-server';
 import { type BetterAuthOptions, betterAuth } from 'better-auth';
 import { getMigrations } from 'better-auth/db/migration';
 import { Hono } from 'hono';
+import { serveBenchServer } from '../serve-bench-server.ts';
 
 export interface ServeBetterAuthOptions {
   /** What `betterAuth({ database })` takes: a pg pool, a mysql2 pool, a better-sqlite3 database. */
@@ -64,21 +64,5 @@ export async function serveBetterAuth({ database, close }: ServeBetterAuthOption
       session: { expiresAt: session.expiresAt.toISOString() },
     });
   });
-  const hostname = process.env.HOST ?? '127.0.0.1';
-  const server = serve(
-    { fetch: app.fetch, hostname, port: Number(process.env.PORT ?? 0) },
-    (info) =>
-      console.log(
-        JSON.stringify({
-          bind: `${hostname}:${info.port}`,
-          msg: `serving http://localhost:${info.port}`,
-        }),
-      ),
-  );
-  process.once('SIGTERM', () =>
-    server.close(async () => {
-      await close();
-      process.exit(0);
-    }),
-  );
+  serveBenchServer(app, close);
 }
