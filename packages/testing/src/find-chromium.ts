@@ -84,9 +84,9 @@ export function findChromium({
     ok: false,
     reason: [
       'No Chromium for the browser tests. Looked for CHROMIUM_PATH (unset),',
-      playwrightPath ? `Playwright's browser (${playwrightPath}), ` : '',
+      ...(playwrightPath ? [`Playwright's browser (${playwrightPath}),`] : []),
       `and ${usualChromiumPaths(platform, env).join(', ')}.`,
-      ` Install one with ${installHint(platform)}; or set CHROMIUM_PATH to a Chromium or Chrome.`,
-    ].join(''),
+      `Install one with ${installHint(platform)}; or set CHROMIUM_PATH to a Chromium or Chrome.`,
+    ].join(' '),
   };
 }
