@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { generateIdFromEntropySize } from 'lucia';
 import type { CheckedCredential } from './create-verified-session.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
+import { writeTransaction } from './retry-on-conflict.ts';
 
 /** What may leave the server about a user. */
 export interface PublicUser {
@@ -39,7 +40,7 @@ export async function createAccount(
 ): Promise<PublicUser | null> {
   const user = { id: generateIdFromEntropySize(10), username: account.username };
   try {
-    await db.transaction().execute(async (trx) => {
+    await writeTransaction(db, async (trx) => {
       await trx.insertInto('user').values(user).execute();
       await trx
         .insertInto('key')
@@ -92,7 +93,7 @@ export async function replacePassword(
   credential: CheckedCredential & { hashedPassword: string },
   hashedPassword: string,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const updated = await trx
       .updateTable('key')
       .set({ hashed_password: hashedPassword })
@@ -117,7 +118,7 @@ export async function setFirstPassword(
   hashedPassword: string,
 ): Promise<boolean> {
   try {
-    await db.transaction().execute(async (trx) => {
+    await writeTransaction(db, async (trx) => {
       await trx
         .insertInto('key')
         .values({

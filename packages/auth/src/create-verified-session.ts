@@ -2,6 +2,7 @@ import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import type { Session } from 'lucia';
 import { sessionLifetime } from './create-lucia.ts';
+import { writeTransaction } from './retry-on-conflict.ts';
 
 /** The credential a sign-in checked: its key, and the hash as it was read. */
 export interface CheckedCredential {
@@ -36,7 +37,7 @@ export async function createVerifiedSession(
   { userId, credential, sessionId, rehashed }: CreateVerifiedSessionOptions,
 ): Promise<Session | null> {
   const expiresAt = new Date(Date.now() + sessionLifetime.milliseconds());
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     // Locks the key row until the end of the transaction, on every dialect:
     // PostgreSQL and MySQL lock an updated row (the read below then sees the
     // latest committed hash, whatever the isolation level); SQLite has no

@@ -6,6 +6,7 @@ import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import { isDatabaseUnavailable } from './is-database-unavailable.ts';
 import { ErrorPage } from './pages/error-page.tsx';
+import { isWriteConflict } from './retry-on-conflict.ts';
 
 /** JSON for `/api`, a page for a browser everywhere else. */
 function isApi(c: Context): boolean {
@@ -22,11 +23,19 @@ function renderError(
   return c.html(page, status, headers);
 }
 
-/** What an unexpected error becomes: 503 when the database cannot be reached, else 500. */
+/**
+ * What an unexpected error becomes: 503 when the database cannot be reached,
+ * or when a write lost to concurrent ones more times than it is retried (the
+ * request may succeed later); else 500.
+ */
 function classify(error: unknown, logger: Logger, requestId: string): ApiError {
   if (isDatabaseUnavailable(error)) {
     logger.warn({ err: error, requestId }, 'database unavailable');
     return new ApiError('service_unavailable', { headers: { 'Retry-After': '5' } });
+  }
+  if (isWriteConflict(error)) {
+    logger.warn({ err: error, requestId }, 'write conflict, after every retry');
+    return new ApiError('service_unavailable', { headers: { 'Retry-After': '1' } });
   }
   logger.error({ err: error, requestId }, 'unexpected error');
   return new ApiError('internal_error');

@@ -4,6 +4,7 @@ import { generateIdFromEntropySize } from 'lucia';
 import type { PublicUser } from './accounts.ts';
 import { withSuffix } from './derive-username.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
+import { writeTransaction } from './retry-on-conflict.ts';
 
 /** The `key` id of a provider's subject: `google:<sub>`. */
 export function providerKeyId(provider: string, sub: string): string {
@@ -70,7 +71,7 @@ export async function createProviderAccount(
     const username = attempt === 0 ? base : withSuffix(base, randomDigits(attempt));
     const user = { id: generateIdFromEntropySize(10), username };
     try {
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         await trx.insertInto('user').values(user).execute();
         await trx
           .insertInto('key')
@@ -104,7 +105,7 @@ export async function linkIdentity(
   }: { userId: string; provider: string; keyId: string; now: number },
 ): Promise<'linked' | 'already' | 'taken'> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await writeTransaction(db, async (trx) => {
       // The user's row locked first (see unlinkIdentity): two links at once
       // of one provider cannot both see it missing.
       await lockUser(trx, userId);
@@ -136,7 +137,7 @@ export async function unlinkIdentity(
   db: Kysely<Database>,
   { userId, provider }: { userId: string; provider: string },
 ): Promise<'unlinked' | 'not_found' | 'last_sign_in_method'> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     await lockUser(trx, userId);
     const keys = await listKeys(trx, userId);
     const target = keys.find((key) => key.provider === provider && provider !== 'username');

@@ -2,6 +2,7 @@ import type { Database } from '@repo/schema/database';
 import ipaddr from 'ipaddr.js';
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from './is-unique-violation.ts';
+import { isWriteConflict, retryOnConflict } from './retry-on-conflict.ts';
 
 export interface ThrottleLimits {
   /** Failed sign-ins one client address may make in 10 minutes (RATE_LIMIT_SIGNIN_IP). */
@@ -72,7 +73,9 @@ export class Throttle {
    */
   async signInSucceeded(attempt: ThrottleEvent, username: string): Promise<void> {
     await this.#removeEvent(attempt);
-    await this.#db.deleteFrom('username_throttle').where('username', '=', username).execute();
+    await retryOnConflict(() =>
+      this.#db.deleteFrom('username_throttle').where('username', '=', username).execute(),
+    );
   }
 
   /**
@@ -167,27 +170,33 @@ export class Throttle {
       if (row) {
         const wait = usernameLockWait(row.failures, Number(row.last_failure_ms), now);
         if (wait > 0) return wait;
+        // On a Galera cluster, the same UPDATE on another node at the same
+        // time fails at COMMIT instead (a write conflict): a lost race too.
         const updated = await this.#db
           .updateTable('username_throttle')
           .set({ failures: row.failures + 1, last_failure_ms: now })
           .where('username', '=', username)
           .where('failures', '=', row.failures)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) > 0) return 0;
+          .executeTakeFirst()
+          .catch(lostRace);
+        if (updated && Number(updated.numUpdatedRows) > 0) return 0;
       } else {
-        try {
-          await this.#db
-            .insertInto('username_throttle')
-            .values({ username, failures: 1, last_failure_ms: now })
-            .execute();
-          return 0;
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-        }
+        const inserted = await this.#db
+          .insertInto('username_throttle')
+          .values({ username, failures: 1, last_failure_ms: now })
+          .execute()
+          .catch(lostRace);
+        if (inserted) return 0;
       }
     }
     return 1;
   }
+}
+
+/** `undefined` for a write that lost to another at the same time; any other error is thrown. */
+function lostRace(error: unknown): undefined {
+  if (isUniqueViolation(error) || isWriteConflict(error)) return undefined;
+  throw error;
 }
 
 /** A throttled event as an attempt counted it: what takes it back. */
