@@ -3,7 +3,8 @@ import { NodePostgresAdapter } from '@lucia-auth/adapter-postgresql';
 import type { AppDatabase } from '@repo/auth/app-database';
 import type { Logger } from '@repo/auth/create-logger';
 import type { Database } from '@repo/schema/database';
-import { Kysely, PostgresDialect } from 'kysely';
+import { PooledPostgresDialect } from '@repo/schema/postgres/pooled-postgres-dialect';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 
 export interface OpenDatabaseOptions {
@@ -26,8 +27,9 @@ export function openDatabase({ url, poolSize, logger }: OpenDatabaseOptions): Ap
   // error would end the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection failed'));
 
-  // The same pool twice: Kysely takes it as it is...
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The same pool twice: Kysely takes it as it is (in Kysely's PostgresDialect
+  // with a migration lock that also holds through PgBouncer)...
+  const db = new Kysely<Database>({ dialect: new PooledPostgresDialect({ pool }) });
   // ...and so does Lucia's adapter, with our table names.
   const adapter = new NodePostgresAdapter(pool, { user: 'user', session: 'session' });
 

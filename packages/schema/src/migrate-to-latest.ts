@@ -1,5 +1,18 @@
 import type { Kysely } from 'kysely';
-import { type Migration, Migrator } from 'kysely/migration';
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
+
+/** The Migrator's lock table and row (its defaults). */
+const lockOptions = { lockTable: 'kysely_migration_lock', lockRowId: 'migration_lock' };
+
+/** A failed Migrator run, thrown out of its transaction. */
+class MigrationsFailed extends Error {
+  readonly outcome: MigrationResultSet;
+
+  constructor(outcome: MigrationResultSet) {
+    super('migrations failed');
+    this.outcome = outcome;
+  }
+}
 
 /** Migrations by name; names sort in the order they apply (`0001-…`, `0002-…`). */
 export type Migrations = Record<string, Migration>;
@@ -10,6 +23,14 @@ export type Migrations = Record<string, Migration>;
  * that they survive bundling. A failure throws an error that names the
  * migration and the database's reason.
  *
+ * Where DDL is transactional (PostgreSQL, SQLite), all of it runs in one
+ * transaction, under the dialect's migration lock taken first (before the
+ * Migrator creates its own tables, which two starts at once would race
+ * for): a failed migration leaves nothing behind, and PgBouncer in
+ * transaction mode keeps it all on one server connection. MySQL commits each
+ * DDL statement, so the Migrator runs its migrations one by one under its
+ * lock (see ClusterMysqlDialect).
+ *
  * @example
  * const applied = await migrateToLatest(db, postgresMigrations);
  */
@@ -18,8 +39,25 @@ export async function migrateToLatest(
   db: Kysely<any>,
   migrations: Migrations,
 ): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  const adapter = db.getExecutor().adapter;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  const migrate = (on: Kysely<any>) =>
+    new Migrator({ db: on, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+  const { error, results = [] } = adapter.supportsTransactionalDdl
+    ? await db
+        .transaction()
+        .execute(async (trx) => {
+          await adapter.acquireMigrationLock(trx, lockOptions);
+          const outcome = await migrate(trx);
+          // The Migrator answers a failure rather than throw it: thrown, it rolls all back.
+          if (outcome.error !== undefined) throw new MigrationsFailed(outcome);
+          return outcome;
+        })
+        .catch((thrown: unknown) => {
+          if (thrown instanceof MigrationsFailed) return thrown.outcome;
+          throw thrown;
+        })
+    : await migrate(db);
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error');
     const reason = error instanceof Error ? error.message : String(error);
