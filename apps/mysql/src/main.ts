@@ -9,7 +9,7 @@ await startServer({
     DATABASE_POOL_SIZE: poolSize(),
   },
   describeDatabase: (config) => describeDatabaseUrl('MySQL', config.DATABASE_URL),
-  openDatabase: (config) =>
-    openDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+  openDatabase: (config, logger) =>
+    openDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, logger }),
   migrations,
 });

@@ -6,6 +6,7 @@ import { openDatabase } from '../src/database.ts';
 runConformanceSuite({
   dialect,
   migrations,
-  openDatabase: ({ location, poolSize }) => openDatabase({ url: location, poolSize }),
+  openDatabase: ({ location, poolSize, logger }) =>
+    openDatabase({ url: location, poolSize, logger }),
   main: new URL('../src/main.ts', import.meta.url),
 });
