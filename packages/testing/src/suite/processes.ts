@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type ChildRun, startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
+import { startAppProcess, waitForServing } from '../app-process.ts';
 import type { Harness } from '../harness.ts';
-import { cookieHeaderOf } from '../test-client.ts';
+import { describeFleet, fleetOrigin } from './fleet.ts';
 
-// Both processes stand behind one public origin, as behind a load balancer.
-const origin = 'http://localhost:3000';
 const password = 'a long enough password';
 // Sign-ins in flight at SIGTERM: each waits its turn for the one hashing
 // thread a two-core machine allows, so more would be a test of CI's load.
@@ -13,7 +11,7 @@ const inFlight = 8;
 function post(url: string, path: string, body?: unknown, cookie = '') {
   return fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { Origin: origin, 'Content-Type': 'application/json', Cookie: cookie },
+    headers: { Origin: fleetOrigin, 'Content-Type': 'application/json', Cookie: cookie },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
@@ -24,48 +22,26 @@ export function describeProcesses(harness: Harness) {
   async function startOn(location: string, env: Record<string, string> = {}) {
     const run = startAppProcess(harness.options.main, {
       [variable]: location,
-      ORIGIN: origin,
+      ORIGIN: fleetOrigin,
       ...env,
     });
     return { run, url: (await waitForServing(run)).url };
   }
 
-  describe(`${harness.dialect.name}: several processes, and shutdown`, () => {
-    it('shares sessions, sign-out and throttling between two processes on one database', async () => {
-      const database = await harness.createDatabase();
-      const runs: ChildRun[] = [];
-      try {
-        // One after the other: the first one migrates.
-        const first = await startOn(database.location, { RATE_LIMIT_SIGNIN_IP: '2' });
-        runs.push(first.run);
-        const second = await startOn(database.location, { RATE_LIMIT_SIGNIN_IP: '2' });
-        runs.push(second.run);
+  describeFleet(`${harness.dialect.name}: two processes on one database`, async (env) => {
+    const database = await harness.createDatabase();
+    const runs = [0, 1].map(() =>
+      startAppProcess(harness.options.main, {
+        [variable]: database.location,
+        ORIGIN: fleetOrigin,
+        ...env,
+      }),
+    );
+    const served = await Promise.all(runs.map((run) => waitForServing(run)));
+    return { runs, urls: served.map(({ url }) => url) };
+  });
 
-        const signup = await post(first.url, '/api/signup', { username: 'shared', password });
-        expect(signup.status).toBe(201);
-        const cookie = cookieHeaderOf(signup);
-        const me = await fetch(`${second.url}/api/me`, { headers: { Cookie: cookie } });
-        expect(me.status).toBe(200);
-
-        expect((await post(second.url, '/api/signout', undefined, cookie)).status).toBe(204);
-        const after = await fetch(`${first.url}/api/me`, { headers: { Cookie: cookie } });
-        expect(after.status).toBe(401);
-
-        // Both see this test's requests coming from 127.0.0.1.
-        for (let i = 0; i < 2; i += 1) {
-          const wrong = await post(first.url, '/api/signin', {
-            username: 'shared',
-            password: 'wrong!!!',
-          });
-          expect(wrong.status).toBe(401);
-        }
-        const throttled = await post(second.url, '/api/signin', { username: 'shared', password });
-        expect(throttled.status).toBe(429);
-      } finally {
-        for (const run of runs) expect(await stopProcess(run)).toBe(0);
-      }
-    });
-
+  describe(`${harness.dialect.name}: shutdown`, () => {
     it('finishes the requests in flight on SIGTERM, then closes its pool and exits 0 within 5 s', async () => {
       const database = await harness.createDatabase();
       // At debug level the app logs each request as it arrives.

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChildRun, stopProcess } from '../app-process.ts';
+import { cookieHeaderOf, uniqueAddress } from '../test-client.ts';
+
+/** Several app processes serving one database, as behind a load balancer. */
+export interface Fleet {
+  /** Each process's own address (`http://127.0.0.1:PORT`). */
+  urls: string[];
+  runs: ChildRun[];
+}
+
+/**
+ * Starts the processes of a fleet on a database no process has used yet,
+ * with `env` over what they get anyway (the database, `ORIGIN`). Those that
+ * may start together start together.
+ */
+export type StartFleet = (env: Record<string, string>) => Promise<Fleet>;
+
+/** The public origin every process of a fleet answers for. */
+export const fleetOrigin = 'http://localhost:3000';
+const password = 'a long enough password';
+/** Failed sign-ins per client address (RATE_LIMIT_SIGNIN_IP) in the fleet's throttling cases. */
+const signinPerAddress = 5;
+/** Failures of one username before each one locks it (docs/API.md). */
+const usernameFailuresAllowed = 5;
+// Behind a balancer: the client's address is the last X-Forwarded-For hop.
+const fleetEnv = { TRUST_PROXY: 'true', RATE_LIMIT_SIGNIN_IP: String(signinPerAddress) };
+
+function post(url: string, path: string, body?: unknown, cookie = '', address = uniqueAddress()) {
+  return fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: {
+      Origin: fleetOrigin,
+      'Content-Type': 'application/json',
+      'X-Forwarded-For': address,
+      Cookie: cookie,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+function me(url: string, cookie: string) {
+  return fetch(`${url}/api/me`, { headers: { Cookie: cookie } });
+}
+
+/** How many of `statuses` are each status, e.g. `{ 201: 1, 409: 39 }`. */
+function tally(statuses: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * What several processes on one database must agree on: the shared suite
+ * runs it with two processes on each dialect's test server; `pnpm test:scale`
+ * with three, through PgBouncer and through a Galera cluster's nodes. Each
+ * request goes to one process, as a balancer would send it; the next may go
+ * to another, at once.
+ */
+export function describeFleet(title: string, startFleet: StartFleet) {
+  describe(title, () => {
+    let fleet: Fleet;
+    /** The process the `i`-th request goes to, round the fleet. */
+    const at = (i: number) => fleet.urls[i % fleet.urls.length] as string;
+
+    // One fleet for these cases, started on a new database.
+    beforeAll(async () => {
+      fleet = await startFleet(fleetEnv);
+    });
+    afterAll(async () => {
+      for (const run of fleet?.runs ?? []) expect(await stopProcess(run)).toBe(0);
+      // No process answered a 500 (it would have logged it).
+      for (const run of fleet?.runs ?? []) expect(run.output()).not.toContain('unexpected error');
+    });
+
+    it('starts together on a new database: one process applies the migrations, the others find them applied', async () => {
+      const logs = fleet.runs.map((run) => run.output());
+      expect(logs.filter((log) => /"msg":"applied 0001/.test(log))).toHaveLength(1);
+      expect(logs.filter((log) => log.includes('"msg":"schema is current"'))).toHaveLength(
+        fleet.runs.length - 1,
+      );
+    });
+
+    it('knows a session on every process at once, and signing out ends it everywhere at once', async () => {
+      const signup = await post(at(0), '/api/signup', { username: 'everywhere', password });
+      expect(signup.status).toBe(201);
+      const cookie = cookieHeaderOf(signup);
+      for (const url of fleet.urls) expect((await me(url, cookie)).status).toBe(200);
+
+      expect((await post(at(1), '/api/signout', undefined, cookie)).status).toBe(204);
+      for (const url of fleet.urls) expect((await me(url, cookie)).status).toBe(401);
+    });
+
+    it('ends every other session on every process at once when the password changes', async () => {
+      const signup = await post(at(0), '/api/signup', { username: 'changing', password });
+      const first = cookieHeaderOf(signup);
+      const signin = await post(at(1), '/api/signin', { username: 'changing', password });
+      expect(signin.status).toBe(200);
+      const second = cookieHeaderOf(signin);
+
+      const newPassword = 'another long password';
+      const change = await post(
+        at(2),
+        '/api/password',
+        { currentPassword: password, newPassword },
+        second,
+      );
+      expect(change.status).toBe(204);
+      const renewed = cookieHeaderOf(change);
+      for (const url of fleet.urls) {
+        expect((await me(url, first)).status).toBe(401);
+        expect((await me(url, second)).status).toBe(401);
+        expect((await me(url, renewed)).status).toBe(200);
+      }
+      const old = await post(at(3), '/api/signin', { username: 'changing', password });
+      expect(old.status).toBe(401);
+      const fresh = await post(at(4), '/api/signin', {
+        username: 'changing',
+        password: newPassword,
+      });
+      expect(fresh.status).toBe(200);
+    });
+
+    it('holds both sign-in throttles across processes under bursts, never with a 500', async () => {
+      await post(at(0), '/api/signup', { username: 'burst', password });
+      // One client address, wrong passwords for many usernames, all at once.
+      const client = uniqueAddress();
+      const byAddress = await Promise.all(
+        Array.from({ length: 4 * signinPerAddress }, (_, i) =>
+          post(at(i), '/api/signin', { username: `nobody${i}`, password: 'wrong!!!' }, '', client),
+        ),
+      );
+      const addressTally = tally(byAddress.map((response) => response.status));
+      expect(Object.keys(addressTally).sort()).toEqual(
+        addressTally[401] ? ['401', '429'] : ['429'],
+      );
+      expect(addressTally[401] ?? 0).toBeLessThanOrEqual(signinPerAddress);
+
+      // One username, wrong passwords from many addresses, all at once.
+      const byUsername = await Promise.all(
+        Array.from({ length: 4 * usernameFailuresAllowed }, (_, i) =>
+          post(at(i), '/api/signin', { username: 'burst', password: 'wrong!!!' }),
+        ),
+      );
+      const usernameTally = tally(byUsername.map((response) => response.status));
+      expect(Object.keys(usernameTally).sort()).toEqual(['401', '429']);
+      expect(usernameTally[401]).toBeLessThanOrEqual(usernameFailuresAllowed);
+    });
+
+    it('makes one account of 40 sign-ups of one name at once across processes', async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          post(at(i), '/api/signup', { username: 'onlyone', password: `${password} ${i}` }),
+        ),
+      );
+      expect(tally(responses.map((response) => response.status))).toEqual({ 201: 1, 409: 39 });
+      // The one that made it signs in on every process; no other password does.
+      const winner = responses.findIndex((response) => response.status === 201);
+      for (const [i, url] of fleet.urls.entries()) {
+        const own = await post(url, '/api/signin', {
+          username: 'onlyone',
+          password: `${password} ${winner}`,
+        });
+        expect(own.status).toBe(200);
+        const other = await post(url, '/api/signin', {
+          username: 'onlyone',
+          password: `${password} ${(winner + 1 + i) % 40}`,
+        });
+        expect(other.status).toBe(401);
+      }
+    });
+  });
+}
