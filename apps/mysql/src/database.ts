@@ -3,7 +3,7 @@ import { Mysql2Adapter } from '@lucia-auth/adapter-mysql';
 import type { AppDatabase } from '@repo/auth/app-database';
 import type { Logger } from '@repo/auth/create-logger';
 import type { Database } from '@repo/schema/database';
-import { ClusterMysqlDialect } from '@repo/schema/mysql/cluster-mysql-dialect';
+import { ClusterMysqlDialect } from '@repo/schema/mysql/dialect';
 import { Kysely } from 'kysely';
 import mysql from 'mysql2/promise';
 

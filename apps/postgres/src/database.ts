@@ -3,7 +3,7 @@ import { NodePostgresAdapter } from '@lucia-auth/adapter-postgresql';
 import type { AppDatabase } from '@repo/auth/app-database';
 import type { Logger } from '@repo/auth/create-logger';
 import type { Database } from '@repo/schema/database';
-import { PooledPostgresDialect } from '@repo/schema/postgres/pooled-postgres-dialect';
+import { PooledPostgresDialect } from '@repo/schema/postgres/dialect';
 import { Kysely } from 'kysely';
 import pg from 'pg';
 
