@@ -4,7 +4,9 @@
  * driver errors through as they are and no library classifies them, so the
  * codes are named here: connection errors of Node's sockets (pg, mysql2),
  * PostgreSQL's SQLSTATE classes 08 (connection) and 57P (shutdown), mysql2's
- * lost connections, SQLite's busy and locked database.
+ * lost connections, a Galera node that is not synced yet (it answers 1047,
+ * ER_UNKNOWN_COM_ERROR: "WSREP has not yet prepared node for application
+ * use"), SQLite's busy and locked database.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -18,6 +20,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       'EHOSTUNREACH',
       'PROTOCOL_CONNECTION_LOST',
       'POOL_CLOSED',
+      'ER_UNKNOWN_COM_ERROR',
       'SQLITE_BUSY',
       'SQLITE_LOCKED',
     ].includes(code) ||
