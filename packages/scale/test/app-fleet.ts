@@ -1,0 +1,30 @@
+import { startAppProcess, waitForServing } from '@repo/testing/app-process';
+import { type Fleet, fleetOrigin } from '@repo/testing/fleet';
+
+/** Each app's `main.ts`, run as `pnpm start` runs it. */
+export const appMain = {
+  postgres: new URL('../../../apps/postgres/src/main.ts', import.meta.url),
+  mysql: new URL('../../../apps/mysql/src/main.ts', import.meta.url),
+};
+
+/**
+ * Starts one app process per database URL, all at once, and waits until
+ * every one serves. A small pool each: three processes × 5 connections, as
+ * a user would size pools against the server's `max_connections`.
+ */
+export async function startAppFleet(
+  main: URL,
+  urls: string[],
+  env: Record<string, string>,
+): Promise<Fleet> {
+  const runs = urls.map((url) =>
+    startAppProcess(main, {
+      DATABASE_URL: url,
+      DATABASE_POOL_SIZE: '5',
+      ORIGIN: fleetOrigin,
+      ...env,
+    }),
+  );
+  const served = await Promise.all(runs.map((run) => waitForServing(run)));
+  return { runs, urls: served.map(({ url }) => url) };
+}
