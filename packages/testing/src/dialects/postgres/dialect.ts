@@ -54,8 +54,8 @@ export const dialect: Dialect = {
         return rows[0]?.n ?? 0;
       },
       async serverVersion() {
-        const { rows } = await admin.query<{ version: string }>('show server_version');
-        return `PostgreSQL ${rows[0]?.version}`;
+        const { rows } = await admin.query<{ server_version: string }>('show server_version');
+        return `PostgreSQL ${rows[0]?.server_version}`;
       },
       async drop() {
         await admin.query(`drop database if exists "${name}" with (force)`);
