@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppEnv } from './app-env.ts';
+import type { AppEnv, HeaderBag } from './app-env.ts';
 
 /**
  * What `hono/secure-headers` sends with its defaults (Hono 4.13), with this
@@ -48,19 +48,6 @@ function withSecurityHeaders(): Record<string, string> {
     'x-permitted-cross-domain-policies': 'none',
     'x-xss-protection': '0',
   };
-}
-
-/** Headers decided while a request is handled (request id, cookies, caching), by lower-case name. */
-export type HeaderBag = Record<string, string | string[]>;
-
-export interface ResponseHeaderVariables {
-  responseHeaders: HeaderBag;
-  /** This request's Content-Security-Policy. */
-  contentSecurityPolicy: string;
-  /** The response `sendJson` built with every header: the middleware leaves it as it is. */
-  builtWhole: Response | undefined;
-  /** Hono's own `c.header()`, for headers set once the response exists. */
-  setOnResponse: Context['header'];
 }
 
 /** Answers about a user, or that set a cookie, are never stored by a cache. */
