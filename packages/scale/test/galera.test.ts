@@ -1,4 +1,7 @@
+import { createAccount, passwordKeyId, replacePassword } from '@repo/auth/accounts';
 import { createLogger } from '@repo/auth/create-logger';
+import { createVerifiedSession } from '@repo/auth/create-verified-session';
+import { unlinkIdentity } from '@repo/auth/identities';
 import { migrateToLatest } from '@repo/schema/migrate-to-latest';
 import { migrations } from '@repo/schema/mysql/migrations';
 import { stopProcess } from '@repo/testing/app-process';
@@ -54,6 +57,91 @@ describe("mysql: the app's pool on a Galera cluster", () => {
     } finally {
       await writer.close();
       await reader.close();
+    }
+  });
+});
+
+describe('mysql: a password change on one Galera node and a sign-in on another, at once', () => {
+  it('never leaves a session made with the old password (docs/API.md: password change is final), 100 races of 100', async () => {
+    await cluster.createDatabase('final_change');
+    const logger = createLogger('silent');
+    const signingIn = openDatabase({ url: cluster.nodeUrl(0, 'final_change'), logger });
+    const changing = openDatabase({ url: cluster.nodeUrl(2, 'final_change'), logger });
+    try {
+      await migrateToLatest(signingIn.db, migrations);
+      let survived = 0;
+      for (let i = 0; i < 100; i += 1) {
+        // The hashes are any strings here: what counts is which one is stored.
+        const user = await createAccount(signingIn.db, {
+          username: `race${i}`,
+          hashedPassword: 'old hash',
+        });
+        if (!user) throw new Error(`race${i} exists already`);
+        const checked = { keyId: passwordKeyId(user.username), hashedPassword: 'old hash' };
+        // A sign-in that checked the old password, and the change, at once.
+        const [, changed] = await Promise.all([
+          createVerifiedSession(signingIn.db, {
+            userId: user.id,
+            credential: checked,
+            sessionId: `race${i}`,
+          }),
+          replacePassword(changing.db, user.id, checked, 'new hash'),
+        ]);
+        expect(changed).toBe(true);
+        const left = await signingIn.db
+          .selectFrom('session')
+          .select('id')
+          .where('user_id', '=', user.id)
+          .execute();
+        if (left.length > 0) survived += 1;
+      }
+      expect(survived).toBe(0);
+    } finally {
+      await signingIn.close();
+      await changing.close();
+    }
+  });
+});
+
+describe('mysql: two unlinks at once on two Galera nodes', () => {
+  it("never unlinks both of a user's last two providers, leaving no way to sign in, 50 races of 50", async () => {
+    await cluster.createDatabase('last_method');
+    const logger = createLogger('silent');
+    const one = openDatabase({ url: cluster.nodeUrl(0, 'last_method'), logger });
+    const other = openDatabase({ url: cluster.nodeUrl(2, 'last_method'), logger });
+    try {
+      await migrateToLatest(one.db, migrations);
+      let stranded = 0;
+      for (let i = 0; i < 50; i += 1) {
+        // A user who signed up through one provider and linked a second.
+        const userId = `twoways${i}`;
+        await one.db.insertInto('user').values({ id: userId, username: userId }).execute();
+        await one.db
+          .insertInto('key')
+          .values(
+            ['alpha', 'beta'].map((provider) => ({
+              id: `${provider}:${userId}`,
+              user_id: userId,
+              hashed_password: null,
+              created_at_ms: Date.now(),
+            })),
+          )
+          .execute();
+        await Promise.all([
+          unlinkIdentity(one.db, { userId, provider: 'alpha' }),
+          unlinkIdentity(other.db, { userId, provider: 'beta' }),
+        ]);
+        const keys = await one.db
+          .selectFrom('key')
+          .select('id')
+          .where('user_id', '=', userId)
+          .execute();
+        if (keys.length === 0) stranded += 1;
+      }
+      expect(stranded).toBe(0);
+    } finally {
+      await one.close();
+      await other.close();
     }
   });
 });
