@@ -41,10 +41,12 @@ export async function createVerifiedSession(
     // Locks the key row until the end of the transaction, on every dialect:
     // PostgreSQL and MySQL lock an updated row (the read below then sees the
     // latest committed hash, whatever the isolation level); SQLite has no
-    // SELECT … FOR UPDATE, and its first write takes the database's write lock.
+    // SELECT … FOR UPDATE, and its first write takes the database's write
+    // lock. The row changes, so that on a Galera cluster a password change
+    // on another node conflicts with this transaction (migration 0006).
     await trx
       .updateTable('key')
-      .set((eb) => ({ hashed_password: eb.ref('hashed_password') }))
+      .set((eb) => ({ lock_version: eb('lock_version', '+', 1) }))
       .where('id', '=', credential.keyId)
       .execute();
     const row = await trx

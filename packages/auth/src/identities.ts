@@ -44,12 +44,17 @@ export async function listKeys(db: Kysely<Database>, userId: string): Promise<Us
 }
 
 /**
- * Writes the user's row without changing it, inside a transaction: a row
- * lock on PostgreSQL and MySQL, the database's write lock on SQLite, held
- * until the transaction ends. Kysely's `forUpdate()` has no SQLite form.
+ * Writes the user's row inside a transaction: a row lock on PostgreSQL and
+ * MySQL, the database's write lock on SQLite, held until the transaction
+ * ends, and on a Galera cluster a write that conflicts with any other
+ * node's transaction that locked the row (see migration 0006).
  */
 async function lockUser(trx: Kysely<Database>, userId: string): Promise<void> {
-  await trx.updateTable('user').set({ id: userId }).where('id', '=', userId).execute();
+  await trx
+    .updateTable('user')
+    .set((eb) => ({ lock_version: eb('lock_version', '+', 1) }))
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Random digits for a username's suffix: 4, then more as collisions go on. */

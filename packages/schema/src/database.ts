@@ -3,11 +3,15 @@ import type { ColumnType } from 'kysely';
 /** Columns the database fills by itself: read them, never write them. */
 type Generated<T> = ColumnType<T, never, never>;
 
+/** Added to by a transaction that locks the row (migration 0006); never set on insert. */
+type LockVersion = ColumnType<number, never, number>;
+
 /** An account. `username` is unique and always stored in lower case. */
 export interface UserTable {
   id: string;
   username: string;
   created_at: Generated<Date>;
+  lock_version: LockVersion;
 }
 
 /**
@@ -22,6 +26,7 @@ export interface KeyTable {
   hashed_password: string | null;
   /** When the key was made (app clock, ms); null for keys older than migration 0005. */
   created_at_ms: ColumnType<number | string | null, number | undefined, number>;
+  lock_version: LockVersion;
 }
 
 /**
