@@ -2,8 +2,9 @@
 import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
 import type { AppDatabase } from '@repo/auth/app-database';
 import type { Database } from '@repo/schema/database';
+import { SharedFileSqliteDialect } from '@repo/schema/sqlite/dialect';
 import Sqlite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { SqliteTimestamps } from './sqlite-timestamps.ts';
 
 export interface OpenDatabaseOptions {
@@ -21,9 +22,10 @@ export function openDatabase({ path }: OpenDatabaseOptions): AppDatabase {
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON');
 
   // The same connection twice: Kysely, which sees SQLite's seconds as Dates
-  // (sqlite-timestamps.ts)...
+  // (sqlite-timestamps.ts), in Kysely's SqliteDialect with a migration lock
+  // for when two processes open the file...
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database }),
+    dialect: new SharedFileSqliteDialect({ database }),
     plugins: [new SqliteTimestamps()],
   });
   // ...and Lucia's adapter, with our table names.

@@ -23,13 +23,14 @@ export type Migrations = Record<string, Migration>;
  * that they survive bundling. A failure throws an error that names the
  * migration and the database's reason.
  *
- * Where DDL is transactional (PostgreSQL, SQLite), all of it runs in one
+ * Where Kysely runs DDL in transactions (PostgreSQL), all of it runs in one
  * transaction, under the dialect's migration lock taken first (before the
  * Migrator creates its own tables, which two starts at once would race
  * for): a failed migration leaves nothing behind, and PgBouncer in
- * transaction mode keeps it all on one server connection. MySQL commits each
- * DDL statement, so the Migrator runs its migrations one by one under its
- * lock (see ClusterMysqlDialect).
+ * transaction mode keeps it all on one server connection. Elsewhere (MySQL
+ * commits each DDL statement; Kysely's SQLite adapter says the same) the
+ * Migrator runs the migrations one by one under the dialect's lock:
+ * `<dialect>/dialect.ts` of this package has each.
  *
  * @example
  * const applied = await migrateToLatest(db, postgresMigrations);
