@@ -28,9 +28,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   ) {
     return true;
   }
-  // pg reports a dropped connection or a connect timeout without a code.
+  // pg reports a dropped connection or a connect timeout without a code, and
+  // mysql2 a pooled connection whose server went away before its next query
+  // (a Galera node killed: seen under load in pnpm test:scale).
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Can't add new command when connection is in closed state/.test(
     message,
   );
 }
