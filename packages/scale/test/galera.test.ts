@@ -1,4 +1,5 @@
 import { createAccount, passwordKeyId, replacePassword } from '@repo/auth/accounts';
+import type { AppDatabase } from '@repo/auth/app-database';
 import { createLogger } from '@repo/auth/create-logger';
 import { createVerifiedSession } from '@repo/auth/create-verified-session';
 import { unlinkIdentity } from '@repo/auth/identities';
@@ -34,19 +35,37 @@ async function startOnThreeNodes(
   return { fleet: await startAppFleet(appMain.mysql, urls, env), name };
 }
 
+type Db = AppDatabase['db'];
+
+/**
+ * Runs `work` with the MySQL app's own pool (its `openDatabase`) on node 1
+ * and on node 3 of a new database, migrated, and closes both.
+ */
+async function onTwoNodes(
+  name: string,
+  work: (first: Db, third: Db) => Promise<void>,
+): Promise<void> {
+  await cluster.createDatabase(name);
+  const logger = createLogger('silent');
+  const first = openDatabase({ url: cluster.nodeUrl(0, name), logger });
+  const third = openDatabase({ url: cluster.nodeUrl(2, name), logger });
+  try {
+    await migrateToLatest(first.db, migrations);
+    await work(first.db, third.db);
+  } finally {
+    await first.close();
+    await third.close();
+  }
+}
+
 describe("mysql: the app's pool on a Galera cluster", () => {
   it('reads on one node what another committed a moment before (wsrep_sync_wait), 300 times of 300', async () => {
-    await cluster.createDatabase('read_your_writes');
-    const logger = createLogger('silent');
-    const writer = openDatabase({ url: cluster.nodeUrl(0, 'read_your_writes'), logger });
-    const reader = openDatabase({ url: cluster.nodeUrl(2, 'read_your_writes'), logger });
-    try {
-      await migrateToLatest(writer.db, migrations);
+    await onTwoNodes('read_your_writes', async (writer, reader) => {
       let stale = 0;
       for (let i = 0; i < 300; i += 1) {
         const user = { id: `ryw${i}`, username: `ryw${i}` };
-        await writer.db.insertInto('user').values(user).execute();
-        const row = await reader.db
+        await writer.insertInto('user').values(user).execute();
+        const row = await reader
           .selectFrom('user')
           .select('id')
           .where('id', '=', user.id)
@@ -54,25 +73,15 @@ describe("mysql: the app's pool on a Galera cluster", () => {
         if (!row) stale += 1;
       }
       expect(stale).toBe(0);
-    } finally {
-      await writer.close();
-      await reader.close();
-    }
+    });
   });
-});
 
-describe('mysql: a password change on one Galera node and a sign-in on another, at once', () => {
-  it('never leaves a session made with the old password (docs/API.md: password change is final), 100 races of 100', async () => {
-    await cluster.createDatabase('final_change');
-    const logger = createLogger('silent');
-    const signingIn = openDatabase({ url: cluster.nodeUrl(0, 'final_change'), logger });
-    const changing = openDatabase({ url: cluster.nodeUrl(2, 'final_change'), logger });
-    try {
-      await migrateToLatest(signingIn.db, migrations);
+  it('never leaves a session made with the old password, a sign-in and a change on two nodes at once (docs/API.md: password change is final), 100 races of 100', async () => {
+    await onTwoNodes('final_change', async (signingIn, changing) => {
       let survived = 0;
       for (let i = 0; i < 100; i += 1) {
         // The hashes are any strings here: what counts is which one is stored.
-        const user = await createAccount(signingIn.db, {
+        const user = await createAccount(signingIn, {
           username: `race${i}`,
           hashedPassword: 'old hash',
         });
@@ -80,15 +89,15 @@ describe('mysql: a password change on one Galera node and a sign-in on another, 
         const checked = { keyId: passwordKeyId(user.username), hashedPassword: 'old hash' };
         // A sign-in that checked the old password, and the change, at once.
         const [, changed] = await Promise.all([
-          createVerifiedSession(signingIn.db, {
+          createVerifiedSession(signingIn, {
             userId: user.id,
             credential: checked,
             sessionId: `race${i}`,
           }),
-          replacePassword(changing.db, user.id, checked, 'new hash'),
+          replacePassword(changing, user.id, checked, 'new hash'),
         ]);
         expect(changed).toBe(true);
-        const left = await signingIn.db
+        const left = await signingIn
           .selectFrom('session')
           .select('id')
           .where('user_id', '=', user.id)
@@ -96,27 +105,17 @@ describe('mysql: a password change on one Galera node and a sign-in on another, 
         if (left.length > 0) survived += 1;
       }
       expect(survived).toBe(0);
-    } finally {
-      await signingIn.close();
-      await changing.close();
-    }
+    });
   });
-});
 
-describe('mysql: two unlinks at once on two Galera nodes', () => {
-  it("never unlinks both of a user's last two providers, leaving no way to sign in, 50 races of 50", async () => {
-    await cluster.createDatabase('last_method');
-    const logger = createLogger('silent');
-    const one = openDatabase({ url: cluster.nodeUrl(0, 'last_method'), logger });
-    const other = openDatabase({ url: cluster.nodeUrl(2, 'last_method'), logger });
-    try {
-      await migrateToLatest(one.db, migrations);
+  it("never unlinks both of a user's last two providers, two unlinks on two nodes at once, 50 races of 50", async () => {
+    await onTwoNodes('last_method', async (one, other) => {
       let stranded = 0;
       for (let i = 0; i < 50; i += 1) {
         // A user who signed up through one provider and linked a second.
         const userId = `twoways${i}`;
-        await one.db.insertInto('user').values({ id: userId, username: userId }).execute();
-        await one.db
+        await one.insertInto('user').values({ id: userId, username: userId }).execute();
+        await one
           .insertInto('key')
           .values(
             ['alpha', 'beta'].map((provider) => ({
@@ -128,10 +127,10 @@ describe('mysql: two unlinks at once on two Galera nodes', () => {
           )
           .execute();
         await Promise.all([
-          unlinkIdentity(one.db, { userId, provider: 'alpha' }),
-          unlinkIdentity(other.db, { userId, provider: 'beta' }),
+          unlinkIdentity(one, { userId, provider: 'alpha' }),
+          unlinkIdentity(other, { userId, provider: 'beta' }),
         ]);
-        const keys = await one.db
+        const keys = await one
           .selectFrom('key')
           .select('id')
           .where('user_id', '=', userId)
@@ -139,10 +138,7 @@ describe('mysql: two unlinks at once on two Galera nodes', () => {
         if (keys.length === 0) stranded += 1;
       }
       expect(stranded).toBe(0);
-    } finally {
-      await one.close();
-      await other.close();
-    }
+    });
   });
 });
 
