@@ -1,5 +1,4 @@
-import { startAppProcess, waitForServing } from '@repo/testing/app-process';
-import { type Fleet, fleetOrigin } from '@repo/testing/fleet';
+import { type Fleet, startFleetProcesses } from '@repo/testing/fleet';
 
 /** Each app's `main.ts`, run as `pnpm start` runs it. */
 export const appMain = {
@@ -12,19 +11,13 @@ export const appMain = {
  * every one serves. A small pool each: three processes × 5 connections, as
  * a user would size pools against the server's `max_connections`.
  */
-export async function startAppFleet(
+export function startAppFleet(
   main: URL,
   urls: string[],
   env: Record<string, string>,
 ): Promise<Fleet> {
-  const runs = urls.map((url) =>
-    startAppProcess(main, {
-      DATABASE_URL: url,
-      DATABASE_POOL_SIZE: '5',
-      ORIGIN: fleetOrigin,
-      ...env,
-    }),
+  return startFleetProcesses(
+    main,
+    urls.map((url) => ({ DATABASE_URL: url, DATABASE_POOL_SIZE: '5', ...env })),
   );
-  const served = await Promise.all(runs.map((run) => waitForServing(run)));
-  return { runs, urls: served.map(({ url }) => url) };
 }

@@ -6,7 +6,8 @@ import { unlinkIdentity } from '@repo/auth/identities';
 import { migrateToLatest } from '@repo/schema/migrate-to-latest';
 import { migrations } from '@repo/schema/mysql/migrations';
 import { stopProcess } from '@repo/testing/app-process';
-import { describeFleet, type Fleet, fleetOrigin } from '@repo/testing/fleet';
+import { describeFleet, type Fleet, me, post } from '@repo/testing/fleet';
+import { cookieHeaderOf } from '@repo/testing/test-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../apps/mysql/src/database.ts';
 import { type GaleraCluster, startGaleraCluster } from '../src/engines/galera.ts';
@@ -150,20 +151,7 @@ const password = 'a long enough password';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function signUp(url: string, username: string) {
-  return fetch(`${url}/api/signup`, {
-    method: 'POST',
-    headers: { Origin: fleetOrigin, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-}
-
-function me(url: string, cookie: string) {
-  return fetch(`${url}/api/me`, { headers: { Cookie: cookie } });
-}
-
-/** The session cookie a sign-up set, as a Cookie header. */
-function cookieOf(response: Response): string {
-  return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return post(url, '/api/signup', { username, password });
 }
 
 /** What a request of the steady load got: its process, when it left and was answered, and its status (0: no answer). */
@@ -185,7 +173,7 @@ describe('mysql: a Galera node killed with SIGKILL under steady load', () => {
       for (const [i, url] of fleet.urls.entries()) {
         const response = await signUp(url, `before${i}`);
         expect(response.status).toBe(201);
-        before.push(cookieOf(response));
+        before.push(cookieHeaderOf(response));
       }
 
       // Steady load: each process reads a session in a loop, and signs up
@@ -203,7 +191,7 @@ describe('mysql: a Galera node killed with SIGKILL under steady load', () => {
             : me(url, before[process] as string)
           ).catch(() => null);
           answers.push({ process, at, done: Date.now(), status: response?.status ?? 0, kind });
-          if (response?.status === 201) made.push({ username, cookie: cookieOf(response) });
+          if (response?.status === 201) made.push({ username, cookie: cookieHeaderOf(response) });
           await pause(20);
         }
       });

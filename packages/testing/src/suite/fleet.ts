@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildRun, stopProcess } from '../app-process.ts';
+import { type ChildRun, startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import { cookieHeaderOf, uniqueAddress } from '../test-client.ts';
 
 /** Several app processes serving one database, as behind a load balancer. */
@@ -26,7 +26,34 @@ const usernameFailuresAllowed = 5;
 // Behind a balancer: the client's address is the last X-Forwarded-For hop.
 const fleetEnv = { TRUST_PROXY: 'true', RATE_LIMIT_SIGNIN_IP: String(signinPerAddress) };
 
-function post(url: string, path: string, body?: unknown, cookie = '', address = uniqueAddress()) {
+/**
+ * Starts one process of the app at `main` per entry of `envs` (each over
+ * `ORIGIN`, the fleet's origin), all at once, and waits until every one serves.
+ *
+ * @example
+ * const fleet = await startFleetProcesses(main, [{ DATABASE_URL: url }, { DATABASE_URL: url }]);
+ */
+export async function startFleetProcesses(
+  main: URL,
+  envs: Record<string, string>[],
+): Promise<Fleet> {
+  const runs = envs.map((env) => startAppProcess(main, { ORIGIN: fleetOrigin, ...env }));
+  const served = await Promise.all(runs.map((run) => waitForServing(run)));
+  return { runs, urls: served.map(({ url }) => url) };
+}
+
+/**
+ * A POST to one process, JSON, as a browser behind the balancer sends it:
+ * the fleet's `Origin`, and a client `address` as the balancer's
+ * `X-Forwarded-For` hop (taken only under `TRUST_PROXY`).
+ */
+export function post(
+  url: string,
+  path: string,
+  body?: unknown,
+  cookie = '',
+  address = uniqueAddress(),
+) {
   return fetch(`${url}${path}`, {
     method: 'POST',
     headers: {
@@ -39,7 +66,8 @@ function post(url: string, path: string, body?: unknown, cookie = '', address = 
   });
 }
 
-function me(url: string, cookie: string) {
+/** `GET /api/me` on one process, with a session's `Cookie` header. */
+export function me(url: string, cookie: string) {
   return fetch(`${url}/api/me`, { headers: { Cookie: cookie } });
 }
 
