@@ -32,13 +32,17 @@ export interface KeyTable {
 /**
  * A session: `id` is the SHA-256 (hex) of the token the cookie holds, never
  * the token (migration 0004). Lucia's adapter reads it, renews and deletes
- * it; `created_at` is filled by the database and caps how long a session lives.
+ * it; `created_at` is filled by the database and caps how long a session
+ * lives; `authenticated_at` is when its user last proved who it is (a
+ * sign-in, or `POST /api/reauthenticate`), which the sensitive changes ask
+ * to be recent (migration 0007).
  */
 export interface SessionTable {
   id: string;
   user_id: string;
   expires_at: Date;
   created_at: Generated<Date>;
+  authenticated_at: Date;
 }
 
 /**
@@ -48,12 +52,12 @@ export interface SessionTable {
 export type EpochMs = ColumnType<number | string, number, number>;
 
 /**
- * One throttled event of a client address: a failed sign-in, or an account
- * created. Counted in a sliding window; old rows are pruned.
+ * One throttled event of a client address: a failed sign-in, an account
+ * created, or a provider sign-in started. Counted in a sliding window; old rows are pruned.
  */
 export interface ThrottleEventTable {
   id: Generated<number | string>;
-  kind: 'signin_failure' | 'signup';
+  kind: 'signin_failure' | 'signup' | 'provider_flow';
   client_address: string;
   at_ms: EpochMs;
   /**
@@ -74,7 +78,8 @@ export interface UsernameThrottleTable {
  * A sign-in through an OpenID Connect provider in progress, used once and
  * kept 10 minutes. `id` is the SHA-256 (hex) of the random id the
  * browser's `auth_flow` cookie holds, so that the table holds no usable
- * cookie; `link_user_id` is set when a signed-in user links the provider.
+ * cookie; `link_user_id` is set when a signed-in user links the provider
+ * or confirms who it is through it.
  */
 export interface AuthFlowTable {
   id: string;
@@ -83,6 +88,11 @@ export interface AuthFlowTable {
   code_verifier: string;
   nonce: string;
   link_user_id: string | null;
+  /**
+   * 1 when the flow only proves again who the signed-in `link_user_id` is
+   * (recent authentication), 0 otherwise (migration 0007).
+   */
+  reauthenticate: ColumnType<number, number | undefined, number>;
   expires_at_ms: EpochMs;
 }
 
