@@ -1,14 +1,27 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 
-/** What a (lower-cased) username may be: `a-z 0-9 _ -`, 3 to 31 characters. */
+/** What a stored (lower-case) username is: `a-z 0-9 _ -`, 3 to 31 characters. */
 export const usernamePattern = /^[a-z0-9_-]{3,31}$/;
 
-/** A username, lower-cased first: `Alice` is `alice`. */
+/**
+ * What a username may be as typed: ASCII letters of either case. Checked
+ * before lowering, never after: `toLowerCase` turns U+212A KELVIN SIGN into
+ * an ASCII `k`, so a rule checked on the lowered name would let `\u212Aelvin`
+ * stand for `kelvin`.
+ */
+const typedUsernamePattern = /^[A-Za-z0-9_-]{3,31}$/;
+
+/** The stored form of a typed username (`Alice` → `alice`), or `null` when no account can have it. */
+export function normalizeUsername(typed: string): string | null {
+  return typedUsernamePattern.test(typed) ? typed.toLowerCase() : null;
+}
+
+/** A username as typed, checked as typed, then lowered: `Alice` is `alice`. */
 export const usernameSchema = z
   .string({ error: 'Enter a username.' })
-  .transform((value) => value.toLowerCase())
-  .pipe(z.string().regex(usernamePattern, 'Use 3 to 31 characters: letters, digits, _ and -.'));
+  .regex(typedUsernamePattern, 'Use 3 to 31 characters: letters, digits, _ and -.')
+  .transform((value) => value.toLowerCase());
 
 /** Counts characters as a person does (code points), not UTF-16 units. */
 function characters(value: string): number {
@@ -41,6 +54,11 @@ export const signupSchema = z.object({ username: usernameSchema, password: newPa
  */
 export const signinSchema = z.object({
   username: z.string({ error: 'Enter your username.' }).max(256, 'Too long.'),
+  password: z.string({ error: 'Enter your password.' }).max(1024, 'Too long.'),
+});
+
+/** The body of `POST /api/reauthenticate`: the password, checked like a sign-in's. */
+export const reauthenticateSchema = z.object({
   password: z.string({ error: 'Enter your password.' }).max(1024, 'Too long.'),
 });
 

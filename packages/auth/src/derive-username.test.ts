@@ -38,6 +38,10 @@ describe('deriveUsername', () => {
     expect(deriveUsername({ preferred_username: 'x'.repeat(40) }, 'gitlab')).toBe('x'.repeat(31));
   });
 
+  it('drops what the policy refuses before lowering: a Kelvin sign is no k', () => {
+    expect(deriveUsername({ preferred_username: '\u212Aelvin77' }, 'gitlab')).toBe('elvin77');
+  });
+
   it('always answers a name the username policy accepts', () => {
     const samples = [
       '',

@@ -7,15 +7,19 @@ export interface NameClaims {
 const maxLength = 31;
 const minLength = 3;
 
-/** Lowered, and every character outside `a-z 0-9 _ -` dropped. */
+/**
+ * Every character outside `A-Z a-z 0-9 _ -` dropped, then lowered: in that
+ * order, so that no character outside ASCII lowers into the name (U+212A
+ * KELVIN SIGN lowers to `k`; credentials.ts).
+ */
 function clean(value: unknown): string {
-  return typeof value === 'string' ? value.toLowerCase().replace(/[^a-z0-9_-]/g, '') : '';
+  return typeof value === 'string' ? value.replace(/[^A-Za-z0-9_-]/g, '').toLowerCase() : '';
 }
 
 /**
  * The username a new account made through `provider` starts from: its
  * `preferred_username`, else the local part of its `email`, else the
- * provider's name; lowered, characters outside the policy dropped, the next
+ * provider's name; characters outside the policy dropped, lowered, the next
  * source taken when fewer than 3 remain, cut to 31. A provider name shorter
  * than 3 becomes `<name>-user`.
  *

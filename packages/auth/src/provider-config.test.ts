@@ -67,3 +67,13 @@ describe('parseProviderConfig', () => {
     }
   });
 });
+
+describe('parseProviderConfig on a malformed issuer', () => {
+  it.each(['not-a-url', 'https://', '://x', 'http//example.com'])(
+    'names AUTH_GITLAB_ISSUER for %j, and throws nothing',
+    (value) => {
+      const result = parseProviderConfig({ ...gitlab, AUTH_GITLAB_ISSUER: value });
+      expect(result).toMatchObject({ ok: false, variable: 'AUTH_GITLAB_ISSUER' });
+    },
+  );
+});

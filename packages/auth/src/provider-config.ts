@@ -21,16 +21,19 @@ const providerName = z
   .regex(/^[a-z0-9]{1,32}$/, 'expected names of 1 to 32 characters a-z 0-9, comma-separated')
   .refine((name) => name !== 'username', '"username" is reserved for password keys');
 
+// zod runs a refinement even after the check before it failed: each one
+// parses with URL.parse (null when malformed), never `new URL`, which would
+// throw out of the parse and stop the app with a stack trace (config.ts).
 const issuer = z
   .url({ protocol: /^https?$/, error: 'expected an https:// URL' })
   .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || loopbackHosts.has(url.hostname);
+    const url = URL.parse(value);
+    return url !== null && (url.protocol === 'https:' || loopbackHosts.has(url.hostname));
   }, 'expected an https:// URL (http:// only for localhost and 127.0.0.1)')
-  .refine(
-    (value) => !new URL(value).search && !new URL(value).hash,
-    'expected no query or fragment',
-  );
+  .refine((value) => {
+    const url = URL.parse(value);
+    return url !== null && !url.search && !url.hash;
+  }, 'expected no query or fragment');
 
 const required = z.string({ error: 'required for each name in AUTH_PROVIDERS' }).min(1);
 

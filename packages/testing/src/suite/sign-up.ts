@@ -62,6 +62,8 @@ export function describeSignUp(harness: Harness) {
       ['a space', 'al ice'],
       ['a dot', 'al.ice'],
       ['a non-ASCII letter', 'alïce'],
+      // Lower-cased, U+212A KELVIN SIGN is an ASCII k: the rule is checked on what was typed.
+      ['a Kelvin sign that lower-cases to k', '\u212Aelvin77'],
     ])('refuses a username with %s and writes nothing', async (_, username) => {
       const { client, db } = harness.main;
       const before = await db
@@ -77,6 +79,25 @@ export function describeSignUp(harness: Harness) {
       });
       const after = await db.selectFrom('user').select(db.fn.countAll().as('n')).executeTakeFirst();
       expect(Number(after?.n)).toBe(Number(before?.n));
+    });
+
+    it('signs no one in by a name that is an account’s only once lower-cased from outside ASCII', async () => {
+      const { client } = harness.main;
+      const username = uniqueUsername('kelvin');
+      await client().post('/api/signup', { username, password: goodPassword });
+      const lookalike = `\u212A${username.slice(1).toUpperCase()}`;
+      expect(lookalike.toLowerCase()).toBe(username);
+      const response = await client().post('/api/signin', {
+        username: lookalike,
+        password: goodPassword,
+      });
+      expect(response.status).toBe(401);
+      expect((await jsonOf(response)).error.code).toBe('invalid_credentials');
+      const typed = await client().post('/api/signin', {
+        username: username.toUpperCase(),
+        password: goodPassword,
+      });
+      expect(typed.status).toBe(200);
     });
 
     it('counts password length in characters: 8 emoji pass, 7 do not', async () => {
