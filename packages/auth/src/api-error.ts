@@ -7,6 +7,7 @@ const statusOf = {
   unauthenticated: 401,
   invalid_credentials: 401,
   forbidden_origin: 403,
+  reauthentication_required: 403,
   not_found: 404,
   username_taken: 409,
   identity_taken: 409,
@@ -26,6 +27,8 @@ const defaultMessage: Record<ErrorCode, string> = {
   unauthenticated: 'You are not signed in.',
   invalid_credentials: 'The username or password is incorrect.',
   forbidden_origin: 'The request did not come from this site.',
+  reauthentication_required:
+    'Confirm it is you first: give your password again, or sign in through your provider again.',
   not_found: 'Not found.',
   username_taken: 'That username is taken.',
   identity_taken: 'That identity is already linked to another account.',

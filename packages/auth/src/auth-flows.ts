@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
+import { deleteInBatches } from './delete-in-batches.ts';
 
 /** How long a provider sign-in may take, from the button to the callback. */
 export const flowLifetimeMs = 10 * 60 * 1000;
@@ -11,8 +12,10 @@ export interface AuthFlow {
   state: string;
   codeVerifier: string;
   nonce: string;
-  /** Set when a signed-in user links the provider. */
+  /** Set when a signed-in user links the provider, or confirms who it is through it. */
   linkUserId: string | null;
+  /** The flow only confirms who `linkUserId` is (recent authentication): it links nothing. */
+  reauthenticate: boolean;
 }
 
 /** The row id of a flow: the SHA-256 of the cookie's random id, so that the table holds no usable cookie. */
@@ -35,6 +38,7 @@ export async function saveFlow(db: Kysely<Database>, flow: AuthFlow, now: number
       code_verifier: flow.codeVerifier,
       nonce: flow.nonce,
       link_user_id: flow.linkUserId,
+      reauthenticate: flow.reauthenticate ? 1 : 0,
       expires_at_ms: now + flowLifetimeMs,
     })
     .execute();
@@ -65,10 +69,28 @@ export async function takeFlow(
     codeVerifier: row.code_verifier,
     nonce: row.nonce,
     linkUserId: row.link_user_id,
+    reauthenticate: Number(row.reauthenticate) === 1,
   };
 }
 
-/** Deletes flows past their 10 minutes (housekeeping). */
+/** Deletes flows past their 10 minutes (housekeeping), a batch at a time. */
 export async function pruneFlows(db: Kysely<Database>, now: number): Promise<void> {
-  await db.deleteFrom('auth_flow').where('expires_at_ms', '<=', now).execute();
+  await deleteInBatches(
+    (limit) =>
+      db
+        .selectFrom('auth_flow')
+        .select('id')
+        .where('expires_at_ms', '<=', now)
+        .limit(limit)
+        .execute(),
+    (rows) =>
+      db
+        .deleteFrom('auth_flow')
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute(),
+  );
 }

@@ -2,7 +2,12 @@ import { type Context, Hono } from 'hono';
 import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import type { AuthService, Caller, Failure } from './auth-service.ts';
-import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
+import {
+  passwordChangeSchema,
+  reauthenticateSchema,
+  signinSchema,
+  signupSchema,
+} from './credentials.ts';
 import type { IdentityService } from './identity-service.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { sendJson } from './response-headers.ts';
@@ -66,8 +71,18 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
       const { user, session } = signedIn(c);
       return sendJson(c, {
         user: { id: user.id, username: user.username },
-        session: { expiresAt: session.expiresAt.toISOString() },
+        session: {
+          expiresAt: session.expiresAt.toISOString(),
+          authenticatedAt: session.authenticatedAt.toISOString(),
+        },
       });
+    })
+    .post('/reauthenticate', async (c) => {
+      const who = caller(c);
+      const { password } = await readJsonBody(c, reauthenticateSchema);
+      const result = await service.reauthenticate(who, password);
+      if (!result.ok) fail(result);
+      return c.body(null, 204);
     })
     .post('/password', async (c) => {
       const who = caller(c);
@@ -90,8 +105,8 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
     })
     .get('/identities', async (c) => c.json(await identities.list(caller(c).user.id)))
     .delete('/identities/:provider', async (c) => {
-      const { user, address } = caller(c);
-      const result = await identities.unlink(user, c.req.param('provider'), address);
+      const who = caller(c);
+      const result = await identities.unlink(who, c.req.param('provider'), who.address);
       if (!result.ok) throw new ApiError(result.reason);
       return c.body(null, 204);
     });

@@ -13,9 +13,10 @@ import {
 } from './accounts.ts';
 import type { AppLucia } from './create-lucia.ts';
 import { type CheckedCredential, createVerifiedSession } from './create-verified-session.ts';
-import { usernamePattern } from './credentials.ts';
+import { normalizeUsername } from './credentials.ts';
 import { endSession } from './end-session.ts';
 import { createPasswordVerifier, needsRehash, type PasswordHasher } from './password-hashing.ts';
+import { isRecentlyAuthenticated, markAuthenticated } from './recent-authentication.ts';
 import { sessionHandle } from './session-handle.ts';
 import { sessionCookie } from './session-lifetime.ts';
 import { createSessionToken, sessionIdOf } from './session-token.ts';
@@ -32,7 +33,10 @@ export interface AuthServiceOptions {
 
 /** An expected failure, for the route to answer in its own way (JSON or page). */
 export type Failure =
-  | { ok: false; reason: 'username_taken' | 'invalid_credentials' | 'not_found' }
+  | {
+      ok: false;
+      reason: 'username_taken' | 'invalid_credentials' | 'not_found' | 'reauthentication_required';
+    }
   | { ok: false; reason: 'invalid_input'; fields: Record<string, string> }
   | { ok: false; reason: 'too_many_attempts'; retryAfter: number };
 
@@ -70,20 +74,22 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
    * A new session for `userId`, made only while `credential` is still the
    * stored password (`null` once it has changed), replacing the caller's
    * previous session if any. The cookie carries the token; the database
-   * holds its SHA-256.
+   * holds its SHA-256. The user proved who it is now, unless
+   * `authenticatedAt` says when it last did.
    */
   async function startSession(
     userId: string,
     credential: CheckedCredential,
     previous: Session | null,
-    rehashed?: string,
+    options: { rehashed?: string; authenticatedAt?: Date } = {},
   ): Promise<Cookie | null> {
     const token = createSessionToken();
     const session = await createVerifiedSession(db, {
       userId,
       credential,
       sessionId: sessionIdOf(token),
-      rehashed,
+      rehashed: options.rehashed,
+      authenticatedAt: options.authenticatedAt ?? new Date(),
     });
     if (!session) return null;
     if (previous) await endSession(db, previous.id);
@@ -95,16 +101,16 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
    * address or the username is throttled; counted as a failure for both from
    * the start, until the caller calls `succeeded`. A name outside the policy
    * never reaches an account (a database may pad or fold it into one), and
-   * costs one verification like any unknown name.
+   * costs one verification like any unknown name: `username` is the stored
+   * form (`normalizeUsername`), `null` for a name no account can have.
    */
-  async function checkPassword(username: string, password: string, address: string) {
+  async function checkPassword(username: string | null, password: string, address: string) {
     const now = Date.now();
-    const possible = usernamePattern.test(username);
     // Counted as a failure from here on (the attempts of a burst see each
     // other); a right password takes it back.
-    const { wait, attempt } = await throttle.beginSignIn(address, possible ? username : null, now);
+    const { wait, attempt } = await throttle.beginSignIn(address, username, now);
     if (wait > 0) return { ok: false as const, wait };
-    const account = possible ? await findPasswordAccount(db, username) : null;
+    const account = username ? await findPasswordAccount(db, username) : null;
     const hashed = account?.hashedPassword ?? null;
     // Verified whether or not the account exists: the same cost and answer.
     const valid = await verifyPassword(hashed, password);
@@ -114,14 +120,18 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
     return {
       ok: true as const,
       user: account.user,
-      credential: { keyId: passwordKeyId(username), hashedPassword: hashed },
-      succeeded: () => throttle.signInSucceeded(attempt, username),
+      credential: { keyId: passwordKeyId(account.user.username), hashedPassword: hashed },
+      succeeded: () => throttle.signInSucceeded(attempt, account.user.username),
     };
   }
 
-  /** A first password for a user who has none; every session ends, as at a change. */
+  /**
+   * A first password for a user who has none; every session ends, as at a
+   * change. Needs recent authentication: a password of a thief's would
+   * outlast the stolen cookie it was set with.
+   */
   async function setFirst(
-    { user, address }: Pick<Caller, 'user' | 'address'>,
+    { user, session, address }: Caller,
     newPassword: string,
   ): Promise<{ ok: true; cookie: Cookie } | Failure> {
     const refused: Failure = {
@@ -131,6 +141,9 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
     };
     // Known before hashing: a user with a password gets no free hash.
     if (await findPasswordAccount(db, user.username)) return refused;
+    if (!isRecentlyAuthenticated(session.authenticatedAt, Date.now())) {
+      return { ok: false, reason: 'reauthentication_required' };
+    }
     const hashedPassword = await passwords.hash(newPassword);
     if (!(await setFirstPassword(db, { id: user.id, username: user.username }, hashedPassword))) {
       return refused;
@@ -140,7 +153,10 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       'first password set',
     );
     const credential = { keyId: passwordKeyId(user.username), hashedPassword };
-    const cookie = await startSession(user.id, credential, null);
+    // Setting a password proves nothing new: the last proof carries over.
+    const cookie = await startSession(user.id, credential, null, {
+      authenticatedAt: session.authenticatedAt,
+    });
     return { ok: true, cookie: cookie ?? lucia.createBlankSessionCookie() };
   }
 
@@ -175,7 +191,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       previous: Session | null,
     ): Promise<{ ok: true; user: PublicUser; cookie: Cookie } | Failure> {
       const { password } = input;
-      const result = await checkPassword(input.username.toLowerCase(), password, address);
+      const result = await checkPassword(normalizeUsername(input.username), password, address);
       if (!result.ok && result.wait > 0) return throttled('signin_throttled', address, result.wait);
       const failed = (userId: string | null): Failure => {
         audit.info({ event: 'signin_failed', userId, clientAddress: address }, 'sign-in failed');
@@ -186,7 +202,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       const rehashed = needsRehash(credential.hashedPassword)
         ? await passwords.hash(password)
         : undefined;
-      const cookie = await startSession(user.id, credential, previous, rehashed);
+      const cookie = await startSession(user.id, credential, previous, { rehashed });
       // The password changed while it was being checked: it is wrong now.
       if (!cookie) return failed(user.id);
       await result.succeeded();
@@ -206,11 +222,11 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
      * sets its first; one who has a password gets `invalid_input`.
      */
     async changePassword(
-      { user, address }: Caller,
+      caller: Caller,
       input: { currentPassword?: string | undefined; newPassword: string },
     ): Promise<{ ok: true; cookie: Cookie } | Failure> {
-      if (input.currentPassword === undefined)
-        return setFirst({ user, address }, input.newPassword);
+      const { user, address } = caller;
+      if (input.currentPassword === undefined) return setFirst(caller, input.newPassword);
       const result = await checkPassword(user.username, input.currentPassword, address);
       if (!result.ok && result.wait > 0)
         return throttled('password_throttled', address, result.wait);
@@ -240,6 +256,30 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       // Without a session (the password changed again in the moment since),
       // the caller's cookie, whose session has ended, is deleted.
       return { ok: true, cookie: cookie ?? lucia.createBlankSessionCookie() };
+    },
+
+    /**
+     * `POST /api/reauthenticate`: the password again, checked and throttled
+     * like a sign-in's, makes the session's proof of identity recent. A user
+     * with no password proves it through its provider instead.
+     */
+    async reauthenticate({ user, session, address }: Caller, password: string) {
+      const result = await checkPassword(user.username, password, address);
+      if (!result.ok && result.wait > 0) return throttled('reauth_throttled', address, result.wait);
+      if (!result.ok || result.user.id !== user.id) {
+        audit.info(
+          { event: 'reauthentication_failed', userId: user.id, clientAddress: address },
+          'wrong password to confirm identity',
+        );
+        return { ok: false, reason: 'invalid_credentials' } satisfies Failure;
+      }
+      await result.succeeded();
+      await markAuthenticated(db, session.id, new Date());
+      audit.info(
+        { event: 'reauthenticated', userId: user.id, clientAddress: address, method: 'password' },
+        'identity confirmed',
+      );
+      return { ok: true } as const;
     },
 
     async listSessions({ user, session }: Caller): Promise<SessionInfo[]> {

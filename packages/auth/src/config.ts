@@ -28,6 +28,7 @@ const commonSchema = z.object({
     .transform((value) => value === 'true'),
   RATE_LIMIT_SIGNIN_IP: positiveCount.default(10),
   RATE_LIMIT_SIGNUP_IP: positiveCount.default(30),
+  RATE_LIMIT_PROVIDER_IP: positiveCount.default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -22,7 +22,7 @@ import { providerRoutes } from './provider-routes.tsx';
 import { responseHeaders } from './response-headers.ts';
 import { sessionMiddleware } from './session-middleware.ts';
 import { styleRoute } from './style-route.ts';
-import type { ThrottleLimits } from './throttle.ts';
+import { defaultLimits, type ThrottleLimits } from './throttle.ts';
 
 const bodylessMethods = new Set(['GET', 'HEAD']);
 
@@ -35,7 +35,8 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'adapter'> {
   logger: Logger;
   /** Whether the client address is the last `X-Forwarded-For` hop (`TRUST_PROXY`). */
   trustProxy?: boolean;
-  limits?: ThrottleLimits;
+  /** The per-address limits; each one left out is docs/API.md's default. */
+  limits?: Partial<ThrottleLimits>;
   /** Argon2id by default; tests pass one that counts its calls. */
   passwords?: PasswordHasher;
   /** The OpenID Connect providers of `AUTH_PROVIDERS`; none by default. */
@@ -54,7 +55,7 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'adapter'> {
 export function createApp(options: CreateAppOptions) {
   const { db, origin, logger, trustProxy = false } = options;
   const lucia = createLucia(options.adapter, { origin });
-  const limits = options.limits ?? { signinPerAddress: 10, signupPerAddress: 30 };
+  const limits = { ...defaultLimits, ...options.limits };
   const service = createAuthService({
     db,
     lucia,

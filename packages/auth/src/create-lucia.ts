@@ -36,6 +36,15 @@ export function createLucia(adapter: Adapter, options: { origin: string }) {
     // The user row as Lucia's adapter reads it (`SELECT user.*`): pick what
     // may leave the server, so no later column leaks by accident.
     getUserAttributes: (attributes) => ({ username: attributes.username }),
+    // Lucia's adapters hand a session's other columns over as their driver
+    // reads them: a Date from pg and mysql2, seconds from SQLite (the
+    // schema's form there, as Lucia's own expires_at).
+    getSessionAttributes: (attributes) => ({
+      authenticatedAt:
+        attributes.authenticated_at instanceof Date
+          ? attributes.authenticated_at
+          : new Date(Number(attributes.authenticated_at) * 1000),
+    }),
   });
 }
 
@@ -55,5 +64,6 @@ declare module 'lucia' {
   interface Register {
     Lucia: AppLucia;
     DatabaseUserAttributes: { username: string };
+    DatabaseSessionAttributes: { authenticated_at: Date | number };
   }
 }

@@ -19,7 +19,15 @@ export interface CreateVerifiedSessionOptions {
   sessionId: string;
   /** A stronger hash of the same password, to store with the session (`needsRehash`). */
   rehashed?: string;
+  /**
+   * When the user last proved who it is: now for a sign-in; the replaced
+   * session's for a session that only replaces another (a first password).
+   */
+  authenticatedAt: Date;
 }
+
+/** How many sessions a user may hold; a new one beyond that ends those used least recently. */
+export const maxSessionsPerUser = 50;
 
 /**
  * Writes a new session row, only while the password hash the sign-in
@@ -34,7 +42,7 @@ export interface CreateVerifiedSessionOptions {
  */
 export async function createVerifiedSession(
   db: Kysely<Database>,
-  { userId, credential, sessionId, rehashed }: CreateVerifiedSessionOptions,
+  { userId, credential, sessionId, rehashed, authenticatedAt }: CreateVerifiedSessionOptions,
 ): Promise<Session | null> {
   const expiresAt = new Date(Date.now() + sessionLifetime.milliseconds());
   return writeTransaction(db, async (trx) => {
@@ -65,8 +73,34 @@ export async function createVerifiedSession(
     }
     await trx
       .insertInto('session')
-      .values({ id: sessionId, user_id: userId, expires_at: expiresAt })
+      .values({
+        id: sessionId,
+        user_id: userId,
+        expires_at: expiresAt,
+        authenticated_at: authenticatedAt,
+      })
       .execute();
-    return { id: sessionId, userId, expiresAt, fresh: true };
+    await endSessionsBeyondCap(trx, userId);
+    return { id: sessionId, userId, expiresAt, fresh: true, authenticatedAt };
   });
+}
+
+/**
+ * Ends the user's sessions beyond the newest 50, so that no client can grow
+ * the table (and the account page) without bound by signing in again and
+ * again. "Used least recently" is read from `expires_at`: Lucia slides it
+ * when it renews a session in use, and this costs no write per request. The
+ * new session, which expires last, always stays. Read and then deleted by
+ * id: MySQL takes no LIMIT in a DELETE's subquery.
+ */
+async function endSessionsBeyondCap(trx: Kysely<Database>, userId: string): Promise<void> {
+  const rows = await trx
+    .selectFrom('session')
+    .select('id')
+    .where('user_id', '=', userId)
+    .orderBy('expires_at', 'desc')
+    .orderBy('created_at', 'desc')
+    .execute();
+  const ended = rows.slice(maxSessionsPerUser).map((row) => row.id);
+  if (ended.length > 0) await trx.deleteFrom('session').where('id', 'in', ended).execute();
 }

@@ -1,18 +1,37 @@
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
-import type { Adapter } from 'lucia';
 import { pruneFlows } from './auth-flows.ts';
+import { deleteInBatches } from './delete-in-batches.ts';
 import { pruneThrottle } from './throttle.ts';
 
 /**
- * Deletes what no rule needs any more: expired sessions (through Lucia's
- * adapter, as `lucia.deleteExpiredSessions()` does), throttle rows older than
- * every window, and provider sign-ins past their 10 minutes. Run at start
- * and hourly (`startServer`).
+ * Deletes what no rule needs any more, a batch at a time
+ * (delete-in-batches.ts): expired sessions, throttle rows older than every
+ * window, and provider sign-ins past their 10 minutes. Run by `startServer`
+ * once it serves, and hourly: never before, so that a backlog never holds
+ * up start-up.
  */
-export async function runHousekeeping(db: Kysely<Database>, adapter: Adapter): Promise<void> {
-  await adapter.deleteExpiredSessions();
+export async function runHousekeeping(db: Kysely<Database>): Promise<void> {
   const now = Date.now();
+  // Through Kysely, as Lucia's deleteExpiredSessions() would in one statement.
+  await deleteInBatches(
+    (limit) =>
+      db
+        .selectFrom('session')
+        .select('id')
+        .where('expires_at', '<=', new Date(now))
+        .limit(limit)
+        .execute(),
+    (rows) =>
+      db
+        .deleteFrom('session')
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute(),
+  );
   await pruneThrottle(db, now);
   await pruneFlows(db, now);
 }

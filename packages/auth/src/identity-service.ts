@@ -16,6 +16,7 @@ import {
   unlinkIdentity,
 } from './identities.ts';
 import type { ProviderDirectory } from './provider-directory.ts';
+import { isRecentlyAuthenticated, markAuthenticated } from './recent-authentication.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
 
 export interface IdentityServiceOptions {
@@ -35,8 +36,23 @@ export interface IdentityServiceOptions {
 
 /** Why a provider sign-in did not happen, for the route to show. */
 export type IdentityFailure =
-  | { ok: false; reason: 'not_found' | 'identity_taken' | ProviderErrorKind }
-  | { ok: false; reason: 'too_many_attempts'; retryAfter: number };
+  | {
+      ok: false;
+      reason:
+        | 'not_found'
+        | 'identity_taken'
+        | 'not_linked'
+        | 'unauthenticated'
+        | 'reauthentication_required'
+        | ProviderErrorKind;
+    }
+  | {
+      ok: false;
+      reason: 'too_many_attempts';
+      retryAfter: number;
+      /** Which limit: accounts made (`signup`), or sign-ins started (`provider_flow`). */
+      limit: 'signup' | 'provider_flow';
+    };
 
 /** The caller's ways to sign in, as `GET /api/identities` answers them. */
 export interface Identities {
@@ -66,7 +82,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
   }
 
   function fail(
-    reason: ProviderErrorKind | 'identity_taken',
+    reason: ProviderErrorKind | 'identity_taken' | 'not_linked',
     fields: Record<string, unknown>,
   ): IdentityFailure {
     audit.warn({ event: 'provider_signin_failed', reason, ...fields }, 'provider sign-in failed');
@@ -91,14 +107,41 @@ export function createIdentityService(options: IdentityServiceOptions) {
     /**
      * `POST /signin/:provider`: keeps a new flow and answers the provider's
      * authorization URL and the flow's cookie value. From a signed-in user
-     * it is a link of that user.
+     * it is a link of that user, which needs recent authentication; with
+     * `reauthenticate` it is that user confirming who it is. An address
+     * starts at most `RATE_LIMIT_PROVIDER_IP` flows in 10 minutes.
      */
-    async begin(
-      name: string,
-      user: User | null,
-    ): Promise<{ ok: true; url: string; flowCookie: string } | IdentityFailure> {
+    async begin(input: {
+      name: string;
+      user: User | null;
+      session: Session | null;
+      reauthenticate: boolean;
+      address: string;
+    }): Promise<{ ok: true; url: string; flowCookie: string } | IdentityFailure> {
+      const { name, user, session, reauthenticate, address } = input;
       const provider = providers.get(name);
       if (!provider) return { ok: false, reason: 'not_found' };
+      if (reauthenticate && !user) return { ok: false, reason: 'unauthenticated' };
+      if (
+        user &&
+        !reauthenticate &&
+        !(session && isRecentlyAuthenticated(session.authenticatedAt, Date.now()))
+      ) {
+        return { ok: false, reason: 'reauthentication_required' };
+      }
+      const { wait } = await throttle.beginProviderFlow(address, Date.now());
+      if (wait > 0) {
+        audit.warn(
+          {
+            event: 'provider_flow_throttled',
+            provider: name,
+            clientAddress: address,
+            retryAfter: wait,
+          },
+          'throttled',
+        );
+        return { ok: false, reason: 'too_many_attempts', retryAfter: wait, limit: 'provider_flow' };
+      }
       let configuration: client.Configuration;
       try {
         configuration = await provider.discover();
@@ -113,6 +156,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
         codeVerifier: client.randomPKCECodeVerifier(),
         nonce: client.randomNonce(),
         linkUserId: user?.id ?? null,
+        reauthenticate,
       };
       const flowCookie = await saveFlow(db, flow, Date.now());
       const url = client.buildAuthorizationUrl(configuration, {
@@ -139,7 +183,11 @@ export function createIdentityService(options: IdentityServiceOptions) {
       session: Session | null;
       address: string;
     }): Promise<
-      | { ok: true; outcome: 'signed_in' | 'signed_up' | 'linked'; cookie: Cookie | null }
+      | {
+          ok: true;
+          outcome: 'signed_in' | 'signed_up' | 'linked' | 'reauthenticated';
+          cookie: Cookie | null;
+        }
       | IdentityFailure
     > {
       const { name, query, address } = input;
@@ -184,6 +232,19 @@ export function createIdentityService(options: IdentityServiceOptions) {
 
       const keyId = providerKeyId(name, subject);
       const now = Date.now();
+      if (flow.reauthenticate) {
+        // The proof counts only for an identity the caller already has.
+        const owner = await findKeyUser(db, keyId);
+        if (!owner || owner.id !== flow.linkUserId || !input.session) {
+          return fail('not_linked', { ...logged, userId: flow.linkUserId });
+        }
+        await markAuthenticated(db, input.session.id, new Date(now));
+        audit.info(
+          { event: 'reauthenticated', userId: owner.id, ...logged, method: `provider:${name}` },
+          'identity confirmed',
+        );
+        return { ok: true, outcome: 'reauthenticated', cookie: null };
+      }
       if (flow.linkUserId) {
         const linked = await linkIdentity(db, {
           userId: flow.linkUserId,
@@ -221,7 +282,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
       const { wait } = await throttle.beginSignUp(address, now);
       if (wait > 0) {
         audit.warn({ event: 'signup_throttled', ...logged, retryAfter: wait }, 'throttled');
-        return { ok: false, reason: 'too_many_attempts', retryAfter: wait };
+        return { ok: false, reason: 'too_many_attempts', retryAfter: wait, limit: 'signup' };
       }
       // Only a new account needs a name, and maybe a UserInfo request for it.
       let nameClaims: NameClaims;
@@ -266,12 +327,22 @@ export function createIdentityService(options: IdentityServiceOptions) {
       };
     },
 
-    /** Unlinks a provider from the user, unless it is the user's last way to sign in. */
+    /**
+     * Unlinks a provider from the user, unless it is the user's last way to
+     * sign in. Needs recent authentication: a thief must not remove the
+     * owner's way back in.
+     */
     async unlink(
-      user: User,
+      { user, session }: { user: User; session: Session },
       name: string,
       address: string,
-    ): Promise<{ ok: true } | { ok: false; reason: 'not_found' | 'last_sign_in_method' }> {
+    ): Promise<
+      | { ok: true }
+      | { ok: false; reason: 'not_found' | 'last_sign_in_method' | 'reauthentication_required' }
+    > {
+      if (!isRecentlyAuthenticated(session.authenticatedAt, Date.now())) {
+        return { ok: false, reason: 'reauthentication_required' };
+      }
       const result = await unlinkIdentity(db, { userId: user.id, provider: name });
       if (result !== 'unlinked') return { ok: false, reason: result };
       audit.info(

@@ -8,13 +8,19 @@ import { z } from 'zod';
 import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import type { AuthService, Caller, Failure } from './auth-service.ts';
-import { passwordChangeSchema, signinSchema, signupSchema } from './credentials.ts';
+import {
+  passwordChangeSchema,
+  reauthenticateSchema,
+  signinSchema,
+  signupSchema,
+} from './credentials.ts';
 import type { IdentityService } from './identity-service.ts';
 import { AccountPage, type AccountPageProps } from './pages/account-page.tsx';
 import { confirmedPath, readConfirmation } from './pages/confirmations.ts';
 import { describeDuration } from './pages/describe-duration.ts';
 import { HomePage } from './pages/home-page.tsx';
 import type { ProviderChoice } from './pages/provider-buttons.tsx';
+import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
 import { SigninPage } from './pages/signin-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
 import { readFormBody } from './read-form-body.ts';
@@ -91,6 +97,21 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
     );
   }
 
+  /** The password or a provider again, before a change that needs recent authentication. */
+  async function renderReauthenticate(
+    c: Context<AppEnv>,
+    caller: Caller,
+    error?: string,
+    status: ContentfulStatusCode = 403,
+  ) {
+    const ways = await identities.list(caller.user.id);
+    return render(
+      c,
+      <ReauthenticatePage user={caller.user} identities={ways} error={error} />,
+      status,
+    );
+  }
+
   return new Hono<AppEnv>()
     .get('/', (c) =>
       render(
@@ -147,6 +168,9 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
       const form = await readFormBody(c, passwordChangeSchema);
       if (!form.ok) return renderAccount(c, caller, { password: { fields: form.fields } }, 400);
       const result = await service.changePassword(caller, form.data);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
       if (!result.ok) {
         const { status, message } = explain(c, result);
         const password =
@@ -182,8 +206,11 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
       if (!caller) return c.redirect('/signin', 303);
       const form = await readFormBody(c, unlinkSchema);
       const result = form.ok
-        ? await identities.unlink(caller.user, form.data.provider, caller.address)
+        ? await identities.unlink(caller, form.data.provider, caller.address)
         : ({ ok: false, reason: 'not_found' } as const);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
       if (!result.ok) {
         const { status, message } = new ApiError(result.reason);
         const identitiesError =
@@ -191,6 +218,20 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
         return renderAccount(c, caller, { identitiesError }, status);
       }
       return c.redirect(confirmedPath('/account', 'provider-unlinked'), 303);
+    })
+    .post('/account/reauthenticate', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, reauthenticateSchema);
+      if (!form.ok) return renderReauthenticate(c, caller, 'Enter your password.', 400);
+      const result = await service.reauthenticate(caller, form.data.password);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        const error =
+          result.reason === 'invalid_credentials' ? 'That is not your password.' : message;
+        return renderReauthenticate(c, caller, error, status);
+      }
+      return c.redirect(confirmedPath('/account', 'reauthenticated'), 303);
     })
     .post('/account/sessions/revoke-others', async (c) => {
       const caller = callerOf(c);

@@ -6,8 +6,10 @@ import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import { flowLifetimeMs } from './auth-flows.ts';
 import type { IdentityFailure, IdentityService } from './identity-service.ts';
+import { confirmedPath } from './pages/confirmations.ts';
 import { describeDuration } from './pages/describe-duration.ts';
 import { ErrorPage } from './pages/error-page.tsx';
+import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
 import type { ProviderDirectory } from './provider-directory.ts';
 import { setSessionCookie } from './set-session-cookie.ts';
 
@@ -30,11 +32,18 @@ function explain(
       return { status: 404, message: 'There is no page at this address.' };
     case 'too_many_attempts': {
       const wait = describeDuration(failure.retryAfter * 1000);
-      return {
-        status: 429,
-        message: `Too many accounts were made from your address. Try again in ${wait}.`,
-      };
+      const what = failure.limit === 'signup' ? 'accounts were made' : 'sign-ins were started';
+      return { status: 429, message: `Too many ${what} from your address. Try again in ${wait}.` };
     }
+    case 'unauthenticated':
+      return { status: 401, message: 'You are not signed in. Sign in first.' };
+    case 'reauthentication_required':
+      return { status: 403, message: 'Confirm it is you first.' };
+    case 'not_linked':
+      return {
+        status: 403,
+        message: `That ${label} account is not linked to your account, so it does not confirm who you are. Nothing was changed.`,
+      };
     case 'identity_taken':
       return {
         status: 409,
@@ -83,14 +92,19 @@ export function providerRoutes({
 }: ProviderRoutesOptions) {
   const flowCookieName = secure ? '__Host-auth_flow' : 'auth_flow';
 
-  function renderFailure(c: Context<AppEnv>, failure: IdentityFailure, name: string) {
+  async function renderFailure(c: Context<AppEnv>, failure: IdentityFailure, name: string) {
+    const user = c.get('user') ?? null;
+    if (failure.reason === 'reauthentication_required' && user) {
+      const ways = await identities.list(user.id);
+      c.header('Cache-Control', 'no-store');
+      return c.html(<ReauthenticatePage user={user} identities={ways} />, 403);
+    }
     const label = providers.get(name)?.label ?? name;
     const { status, message } = explain(failure, label);
     if (failure.reason === 'too_many_attempts') {
       c.header('Retry-After', String(failure.retryAfter));
     }
     if (failure.reason === 'not_found') throw new ApiError('not_found', { message });
-    const user = c.get('user') ?? null;
     const back = user
       ? { href: '/account', text: 'Back to your account' }
       : { href: '/signin', text: 'Back to sign-in' };
@@ -101,7 +115,16 @@ export function providerRoutes({
   return new Hono<AppEnv>()
     .post('/signin/:provider', async (c) => {
       const name = c.req.param('provider');
-      const result = await identities.begin(name, c.get('user'));
+      // The form's one field: `reauthenticate=1` from the page that asks
+      // the user to confirm who it is. A post without a form body has none.
+      const form = await c.req.parseBody();
+      const result = await identities.begin({
+        name,
+        user: c.get('user'),
+        session: c.get('session'),
+        reauthenticate: form.reauthenticate === '1',
+        address: addressOf(c),
+      });
       if (!result.ok) return renderFailure(c, result, name);
       setCookie(c, flowCookieName, result.flowCookie, {
         httpOnly: true,
@@ -127,6 +150,9 @@ export function providerRoutes({
       });
       if (!result.ok) return renderFailure(c, result, name);
       setSessionCookie(c, result.cookie);
+      if (result.outcome === 'reauthenticated') {
+        return c.redirect(confirmedPath('/account', 'reauthenticated'), 303);
+      }
       return c.redirect('/account', 303);
     });
 }

@@ -73,13 +73,6 @@ export async function startServer<Extra extends z.ZodRawShape>(
   }
 
   const { db, adapter } = database;
-  const housekeeping = () =>
-    runHousekeeping(db, adapter).catch((error) =>
-      logger.warn({ err: error }, 'housekeeping failed; it runs again in an hour'),
-    );
-  await housekeeping();
-  // unref: the timer alone does not keep the process alive.
-  setInterval(housekeeping, housekeepingEveryMs).unref();
 
   // The app is made once the server listens: with PORT=0 and no ORIGIN, the
   // default origin must name the port the system chose.
@@ -102,6 +95,7 @@ export async function startServer<Extra extends z.ZodRawShape>(
     limits: {
       signinPerAddress: config.RATE_LIMIT_SIGNIN_IP,
       signupPerAddress: config.RATE_LIMIT_SIGNUP_IP,
+      providerFlowsPerAddress: config.RATE_LIMIT_PROVIDER_IP,
     },
   });
   server.on('request', getRequestListener(app.fetch, { hostname: config.HOST }));
@@ -109,6 +103,16 @@ export async function startServer<Extra extends z.ZodRawShape>(
   // The address to open comes first and alone: the pages answer only at
   // their origin (the CSRF check), not at the address the socket binds.
   logger.info({ bind: `${config.HOST}:${port}`, database: target }, `serving ${origin}`);
+
+  // Housekeeping starts once the app serves, and is not waited for: a
+  // backlog of expired rows is swept a batch at a time beside the requests.
+  const housekeeping = () =>
+    runHousekeeping(db).catch((error) =>
+      logger.warn({ err: error }, 'housekeeping failed; it runs again in an hour'),
+    );
+  void housekeeping();
+  // unref: the timer alone does not keep the process alive.
+  setInterval(housekeeping, housekeepingEveryMs).unref();
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'stopping: finishing requests in flight');

@@ -1,6 +1,7 @@
 import type { Database } from '@repo/schema/database';
 import ipaddr from 'ipaddr.js';
 import type { Kysely } from 'kysely';
+import { deleteInBatches } from './delete-in-batches.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
 import { isWriteConflict, retryOnConflict } from './retry-on-conflict.ts';
 
@@ -9,11 +10,21 @@ export interface ThrottleLimits {
   signinPerAddress: number;
   /** Sign-up attempts (accounts made, names refused as taken) one client address may make in one hour (RATE_LIMIT_SIGNUP_IP). */
   signupPerAddress: number;
+  /** Provider sign-ins one client address may start in 10 minutes (RATE_LIMIT_PROVIDER_IP). */
+  providerFlowsPerAddress: number;
 }
+
+/** The limits of docs/API.md when no variable sets them. */
+export const defaultLimits: ThrottleLimits = {
+  signinPerAddress: 10,
+  signupPerAddress: 30,
+  providerFlowsPerAddress: 60,
+};
 
 const minute = 60_000;
 const signinWindowMs = 10 * minute;
 const signupWindowMs = 60 * minute;
+const providerFlowWindowMs = 10 * minute;
 /** Consecutive failures of a username before each one locks it: 2^(n-5) s, at most 15 min. */
 const usernameFailuresAllowed = 5;
 const usernameLockMaxMs = 15 * minute;
@@ -93,6 +104,21 @@ export class Throttle {
       now,
       this.#limits.signupPerAddress,
       signupWindowMs,
+    );
+  }
+
+  /**
+   * Lets a provider sign-in start, or answers the seconds to wait: each one
+   * keeps a flow row for 10 minutes, so that an address may keep at most
+   * `providerFlowsPerAddress` of them at a time.
+   */
+  async beginProviderFlow(address: string, now: number): Promise<{ wait: number }> {
+    return this.#reserveEvent(
+      'provider_flow',
+      address,
+      now,
+      this.#limits.providerFlowsPerAddress,
+      providerFlowWindowMs,
     );
   }
 
@@ -201,7 +227,7 @@ function lostRace(error: unknown): undefined {
 
 /** A throttled event as an attempt counted it: what takes it back. */
 export interface ThrottleEvent {
-  kind: 'signin_failure' | 'signup';
+  kind: 'signin_failure' | 'signup' | 'provider_flow';
   address: string;
   at: number;
   /** A random id of the attempt that counted itself (a UUID). */
@@ -230,12 +256,44 @@ export function usernameLockWait(failures: number, lastFailureMs: number, now: n
   return until > now ? Math.ceil((until - now) / 1000) : 0;
 }
 
-/** Deletes the throttle rows no rule looks at any more (housekeeping). */
+/** Deletes the throttle rows no rule looks at any more (housekeeping), a batch at a time. */
 export async function pruneThrottle(db: Kysely<Database>, now: number): Promise<void> {
-  const oldest = now - Math.max(signinWindowMs, signupWindowMs);
-  await db.deleteFrom('throttle_event').where('at_ms', '<=', oldest).execute();
-  await db
-    .deleteFrom('username_throttle')
-    .where('last_failure_ms', '<=', now - usernameMemoryMs)
-    .execute();
+  const oldest = now - Math.max(signinWindowMs, signupWindowMs, providerFlowWindowMs);
+  await deleteInBatches(
+    (limit) =>
+      db
+        .selectFrom('throttle_event')
+        .select('id')
+        .where('at_ms', '<=', oldest)
+        .limit(limit)
+        .execute(),
+    (rows) =>
+      db
+        .deleteFrom('throttle_event')
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute(),
+  );
+  const forgotten = now - usernameMemoryMs;
+  await deleteInBatches(
+    (limit) =>
+      db
+        .selectFrom('username_throttle')
+        .select('username')
+        .where('last_failure_ms', '<=', forgotten)
+        .limit(limit)
+        .execute(),
+    (rows) =>
+      db
+        .deleteFrom('username_throttle')
+        .where(
+          'username',
+          'in',
+          rows.map((row) => row.username),
+        )
+        .execute(),
+  );
 }

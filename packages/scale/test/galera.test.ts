@@ -94,6 +94,7 @@ describe("mysql: the app's pool on a Galera cluster", () => {
             userId: user.id,
             credential: checked,
             sessionId: `race${i}`,
+            authenticatedAt: new Date(),
           }),
           replacePassword(changing, user.id, checked, 'new hash'),
         ]);

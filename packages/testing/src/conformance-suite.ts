@@ -15,6 +15,7 @@ import { describePasswordStorage } from './suite/password-storage.ts';
 import { describeProcess } from './suite/process.ts';
 import { describeProcesses } from './suite/processes.ts';
 import { describeProviders } from './suite/providers.ts';
+import { describeRecentAuthentication } from './suite/recent-authentication.ts';
 import { describeRequestRules } from './suite/request-rules.ts';
 import { describeSession } from './suite/session.ts';
 import { describeSessionLifetime } from './suite/session-lifetime.ts';
@@ -54,6 +55,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeBadInput(harness);
   describePages(harness);
   describeProviders(harness);
+  describeRecentAuthentication(harness);
   describeAuditLog(harness);
   describeErrorLog(harness);
   describeHousekeeping(harness);

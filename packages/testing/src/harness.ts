@@ -38,7 +38,7 @@ export interface OpenAppOptions {
   migrate?: boolean;
   /** Open the app over this database instead of a new one (a second process on it). */
   database?: TestDatabase;
-  limits?: ThrottleLimits;
+  limits?: Partial<ThrottleLimits>;
   trustProxy?: boolean;
   passwords?: PasswordHasher;
   /** OpenID Connect providers (`AUTH_PROVIDERS`). */

@@ -12,6 +12,8 @@ export const confirmations = {
   'others-revoked': 'Every other session is signed out.',
   'password-set': 'Your password is set: you can sign in with your username and it too.',
   'provider-unlinked': 'That provider is unlinked.',
+  reauthenticated:
+    'You confirmed it is you: for the next 10 minutes you can change how you sign in.',
 } as const;
 
 export type Confirmation = keyof typeof confirmations;

@@ -8,7 +8,7 @@ const hour = 60 * 60 * 1000;
 export function describeHousekeeping(harness: Harness) {
   describe(`${harness.dialect.name}: housekeeping`, () => {
     it('deletes expired sessions and throttle rows no rule looks at, and keeps the rest', async () => {
-      const { client, db, adapter } = await harness.open();
+      const { client, db } = await harness.open();
       const expired = client();
       await expired.post('/api/signup', { username: uniqueUsername(), password: goodPassword });
       const live = client();
@@ -32,7 +32,7 @@ export function describeHousekeeping(harness: Harness) {
         ])
         .execute();
 
-      await runHousekeeping(db, adapter);
+      await runHousekeeping(db);
 
       const sessions = await db.selectFrom('session').select('id').execute();
       expect(sessions.map((session) => session.id)).not.toContain(sessionRowId(expired.cookie));

@@ -1,7 +1,7 @@
 import { migrateToLatest } from '@repo/schema/migrate-to-latest';
 import { sql } from 'kysely';
 import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
-import { Lucia } from 'lucia';
+import { Lucia, type RegisteredDatabaseSessionAttributes } from 'lucia';
 import { describe, expect, it } from 'vitest';
 import type { Harness } from '../harness.ts';
 import { sessionCookiesOf, TestClient } from '../test-client.ts';
@@ -39,7 +39,9 @@ export function describeMigrations(harness: Harness) {
       // cookie named auth_session held as it is.
       const user = { id: 'legacyuser000001', username: 'legacy_user' };
       await opened.db.insertInto('user').values(user).execute();
-      const { id: token } = await new Lucia(opened.adapter).createSession(user.id, {});
+      // The table has no authenticated_at before 0007: Lucia wrote no attribute then.
+      const attributes = {} as RegisteredDatabaseSessionAttributes;
+      const { id: token } = await new Lucia(opened.adapter).createSession(user.id, attributes);
       await migrateToLatest(opened.db, migrations);
 
       const stored = await opened.db.selectFrom('session').select('id').execute();

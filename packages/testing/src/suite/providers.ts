@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { runHousekeeping } from '@repo/auth/housekeeping';
-import type { ProviderConfig } from '@repo/auth/provider-config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppProcess } from '../app-process.ts';
 import {
@@ -10,37 +9,16 @@ import {
   type OpenedApp,
   uniqueUsername,
 } from '../harness.ts';
+import {
+  clientOf,
+  clientSecret,
+  configOf,
+  continueWith,
+  uniqueSub,
+} from '../oidc/provider-fixtures.ts';
 import { signInAtProvider } from '../oidc/sign-in-at-provider.ts';
 import { startTestProvider, type TestProvider } from '../oidc/start-test-provider.ts';
 import { jsonOf, sessionCookieOf, type TestClient } from '../test-client.ts';
-
-const clientSecret = 'test-client-secret-3f9a1c';
-
-/** The app's client at a provider, for an app at `origin`. */
-function clientOf(name: string, origin = defaultOrigin) {
-  return {
-    clientId: `app-${name}`,
-    clientSecret,
-    redirectUri: `${origin}/signin/${name}/callback`,
-  };
-}
-
-function configOf(name: string, provider: TestProvider, label?: string): ProviderConfig {
-  return {
-    name,
-    issuer: provider.issuer,
-    clientId: `app-${name}`,
-    clientSecret,
-    label: label ?? name.charAt(0).toUpperCase() + name.slice(1),
-  };
-}
-
-let subjects = 0;
-/** A subject no other test uses. */
-function uniqueSub(prefix = 'sub'): string {
-  subjects += 1;
-  return `${prefix}-${subjects}-${Math.random().toString(36).slice(2, 10)}`;
-}
 
 export function describeProviders(harness: Harness) {
   let alpha: TestProvider;
@@ -59,23 +37,6 @@ export function describeProviders(harness: Harness) {
     await alpha?.stop();
     await beta?.stop();
   });
-
-  /** The button, the provider's pages as `login`, and the callback: the app's answer to it. */
-  async function continueWith(
-    client: TestClient,
-    name: string,
-    login: string | undefined,
-    options: { alter?(url: URL): void; editCallback?(url: URL): void } = {},
-  ): Promise<Response> {
-    const start = await client.postForm(`/signin/${name}`);
-    expect(start.status, await start.clone().text()).toBe(303);
-    const callback = await signInAtProvider(start.headers.get('Location') ?? '', {
-      login,
-      alter: options.alter,
-    });
-    options.editCallback?.(callback);
-    return client.get(callback.pathname + callback.search);
-  }
 
   async function userCount(app: OpenedApp = opened): Promise<number> {
     const rows = await app.db.selectFrom('user').select('id').execute();
@@ -591,6 +552,15 @@ export function describeProviders(harness: Harness) {
         },
         'AUTH_GITLAB_ISSUER',
       ],
+      [
+        {
+          AUTH_PROVIDERS: 'gitlab',
+          AUTH_GITLAB_ISSUER: 'not-a-url',
+          AUTH_GITLAB_CLIENT_ID: 'id',
+          AUTH_GITLAB_CLIENT_SECRET: 'a-secret-value-9f8e',
+        },
+        'AUTH_GITLAB_ISSUER',
+      ],
     ])(
       'stops the app at start on %o with one line naming %s, never the secret',
       async (env, variable) => {
@@ -674,28 +644,45 @@ export function describeProviders(harness: Harness) {
       expect(signup.status).toBe(429);
     });
 
+    it('limits the provider sign-ins one address starts to RATE_LIMIT_PROVIDER_IP in 10 minutes: then 429, and no flow kept', async () => {
+      const app = await harness.open({
+        poolSize: 2,
+        providers: [configOf('alpha', alpha)],
+        limits: { providerFlowsPerAddress: 3 },
+      });
+      const client = app.client();
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await client.postForm('/signin/alpha')).status);
+      expect(statuses).toEqual([303, 303, 303, 429]);
+      const refused = await client.postForm('/signin/alpha');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
+      expect(await refused.text()).toMatch(/Too many sign-ins were started from your address/);
+      expect(await app.db.selectFrom('auth_flow').select('id').execute()).toHaveLength(3);
+      expect((await app.client().postForm('/signin/alpha')).status).toBe(303);
+    });
+
     it('deletes flows past their 10 minutes at housekeeping, and keeps the others', async () => {
       const client = opened.client();
       await client.postForm('/signin/alpha');
       const live = createHash('sha256').update(String(client.flowCookie)).digest('hex');
-      await opened.db
-        .insertInto('auth_flow')
-        .values({
-          id: 'f'.repeat(64),
-          provider: 'alpha',
-          state: 's',
-          code_verifier: 'v',
-          nonce: 'n',
-          link_user_id: null,
-          expires_at_ms: Date.now() - 1000,
-        })
-        .execute();
-      await runHousekeeping(opened.db, opened.adapter);
+      // More than one batch of the sweep's, which deletes a few at a time.
+      const expired = Array.from({ length: 1200 }, (_, i) => ({
+        id: `${String(i).padStart(4, '0')}${'f'.repeat(60)}`,
+        provider: 'alpha',
+        state: 's',
+        code_verifier: 'v',
+        nonce: 'n',
+        link_user_id: null,
+        expires_at_ms: Date.now() - 1000 - i,
+      }));
+      await opened.db.insertInto('auth_flow').values(expired).execute();
+      await runHousekeeping(opened.db);
       const ids = (await opened.db.selectFrom('auth_flow').select('id').execute()).map(
         (row) => row.id,
       );
       expect(ids).toContain(live);
-      expect(ids).not.toContain('f'.repeat(64));
+      expect(ids.filter((id) => id.endsWith('f'.repeat(60)))).toEqual([]);
     });
 
     it('logs each outcome, and never a code, a token, the client secret or the flow cookie', async () => {

@@ -78,6 +78,42 @@ export function describeSessions(harness: Harness) {
       expect(await list(here)).toHaveLength(1);
     });
 
+    it('keeps at most 50 sessions per user: a new one ends those used least recently', async () => {
+      const { here, there } = await harness.signedInTwice();
+      const { db } = harness.main;
+      const { user } = await jsonOf(await here.get('/api/me'));
+      // 48 more, each last renewed (its expiry slid) earlier than the two above.
+      const day = 24 * 60 * 60 * 1000;
+      const older = Array.from({ length: 48 }, (_, i) => ({
+        id: `${String(i).padStart(2, '0')}${'0'.repeat(62)}`,
+        user_id: user.id,
+        expires_at: new Date(Date.now() + day + i * 60_000),
+        authenticated_at: new Date(Date.now() - day),
+      }));
+      await db.insertInto('session').values(older).execute();
+      const count = async () =>
+        (await db.selectFrom('session').select('id').where('user_id', '=', user.id).execute())
+          .length;
+      expect(await count()).toBe(50);
+
+      const newest = harness.main.client();
+      const signin = await newest.post('/api/signin', {
+        username: user.username,
+        password: goodPassword,
+      });
+      expect(signin.status).toBe(200);
+      expect(await count()).toBe(50);
+      const ids = (
+        await db.selectFrom('session').select('id').where('user_id', '=', user.id).execute()
+      ).map((row) => row.id);
+      // The one whose expiry slid least recently is gone; the rest stay.
+      expect(ids).not.toContain(older[0]?.id);
+      expect(ids).toContain(older[1]?.id);
+      for (const client of [here, there, newest]) {
+        expect((await client.get('/api/me')).status).toBe(200);
+      }
+    });
+
     it('is 401 unauthenticated without a session', async () => {
       const client = harness.main.client();
       expect((await client.get('/api/sessions')).status).toBe(401);
