@@ -53,6 +53,8 @@ export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   readonly fields: Record<string, string> | undefined;
   readonly headers: Record<string, string> | undefined;
+  /** Where a page outside `/api` sends the reader on; the home page when unset. */
+  readonly back: { href: string; text: string } | undefined;
 
   constructor(
     code: ErrorCode,
@@ -60,6 +62,7 @@ export class ApiError extends Error {
       message?: string;
       fields?: Record<string, string>;
       headers?: Record<string, string>;
+      back?: { href: string; text: string };
     } = {},
   ) {
     super(options.message ?? defaultMessage[code]);
@@ -67,6 +70,7 @@ export class ApiError extends Error {
     this.status = statusOf[code];
     this.fields = options.fields;
     this.headers = options.headers;
+    this.back = options.back;
   }
 
   /** The JSON body the contract prescribes. */

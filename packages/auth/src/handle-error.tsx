@@ -18,8 +18,11 @@ function renderError(
   status: ContentfulStatusCode,
   message: string,
   headers?: Record<string, string>,
+  back?: { href: string; text: string },
 ) {
-  const page = <ErrorPage user={c.get('user') ?? null} status={status} message={message} />;
+  const page = (
+    <ErrorPage user={c.get('user') ?? null} status={status} message={message} back={back} />
+  );
   return c.html(page, status, headers);
 }
 
@@ -51,7 +54,7 @@ export function handleError(logger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
     const answer = error instanceof ApiError ? error : classify(error, logger, c.get('requestId'));
     if (isApi(c)) return c.json(answer.toBody(), answer.status, answer.headers);
-    return renderError(c, answer.status, answer.message, answer.headers);
+    return renderError(c, answer.status, answer.message, answer.headers, answer.back);
   };
 }
 

@@ -82,7 +82,7 @@ export function describePages(harness: Harness) {
       expect(users).toEqual([]);
     });
 
-    it('says, when it refuses a form from another address of the app, which address to open, and logs it', async () => {
+    it('says, when it refuses a form from another address of the app, which address to open, links to it, and logs it', async () => {
       const { app, origin, logLines } = await harness.open();
       // The app reached as http://127.0.0.1:3000 while ORIGIN names localhost.
       const response = await app.request('/signin', {
@@ -91,7 +91,12 @@ export function describePages(harness: Harness) {
         body: new URLSearchParams({ username: uniqueUsername(), password: goodPassword }),
       });
       expect(response.status).toBe(403);
-      expect(await response.text()).toContain(`Open ${origin}`);
+      const page = await response.text();
+      expect(page).toContain(`Open ${origin}`);
+      // The way on is a link to ORIGIN: a relative one would stay on 127.0.0.1,
+      // where every form is refused again.
+      expect(page).toContain(`<a href="${origin}/">`);
+      expect(page).not.toContain('<a href="/">');
       expect(logLines().map((line) => JSON.parse(line))).toContainEqual(
         expect.objectContaining({
           level: 30,
