@@ -39,6 +39,15 @@ function renderPanel(panel: Panel, x0: number): string {
     `<text x="${x0 + 20}" y="30" font-size="15" font-weight="bold" fill="${colors.text}">${escapeXml(panel.title)}</text>`,
     `<line x1="${x0 + 30}" y1="${top + plotHeight}" x2="${x0 + panelWidth - 20}" y2="${top + plotHeight}" stroke="${colors.goal}"/>`,
   ];
+  const goalY = y(panel.goal.value).toFixed(1);
+  // The goal's label is a key under the title, not text on the line, where a
+  // bar's figure near the goal would overlap it; the line is drawn first, under
+  // the bars, and each figure has a white outline where the line crosses it.
+  parts.push(
+    `<line x1="${x0 + 30}" y1="${goalY}" x2="${x0 + panelWidth - 20}" y2="${goalY}" stroke="${colors.goal}" stroke-dasharray="6 4"/>`,
+    `<line x1="${x0 + 20}" y1="46" x2="${x0 + 44}" y2="46" stroke="${colors.goal}" stroke-dasharray="6 4"/>`,
+    `<text x="${x0 + 50}" y="50" font-size="11" fill="${colors.goal}">${escapeXml(panel.goal.label)}</text>`,
+  );
   panel.bars.forEach((bar, i) => {
     const met = panel.goal.atLeast ? bar.value >= panel.goal.value : bar.value <= panel.goal.value;
     const color = met ? colors.met : colors.missed;
@@ -47,16 +56,11 @@ function renderPanel(panel: Panel, x0: number): string {
     const center = x + barWidth / 2;
     parts.push(
       `<rect x="${x.toFixed(1)}" y="${y(bar.value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - y(bar.value)).toFixed(1)}" fill="${color}"/>`,
-      `<text x="${center.toFixed(1)}" y="${(y(bar.value) - 6).toFixed(1)}" font-size="14" font-weight="bold" text-anchor="middle" fill="${color}">${escapeXml(panel.format(bar.value))}${met ? '' : ' ✗'}</text>`,
+      `<text x="${center.toFixed(1)}" y="${(y(bar.value) - 6).toFixed(1)}" font-size="14" font-weight="bold" text-anchor="middle" fill="${color}" stroke="#fff" stroke-width="4" paint-order="stroke">${escapeXml(panel.format(bar.value))}${met ? '' : ' ✗'}</text>`,
       `<text x="${center.toFixed(1)}" y="${top + plotHeight + 20}" font-size="13" text-anchor="middle" fill="${colors.text}">${escapeXml(bar.label)}</text>`,
       `<text x="${center.toFixed(1)}" y="${top + plotHeight + 38}" font-size="11" text-anchor="middle" fill="${colors.muted}">${escapeXml(bar.note)}</text>`,
     );
   });
-  const goalY = y(panel.goal.value).toFixed(1);
-  parts.push(
-    `<line x1="${x0 + 30}" y1="${goalY}" x2="${x0 + panelWidth - 20}" y2="${goalY}" stroke="${colors.goal}" stroke-dasharray="6 4"/>`,
-    `<text x="${x0 + panelWidth - 20}" y="${(Number(goalY) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${colors.goal}">${escapeXml(panel.goal.label)}</text>`,
-  );
   return parts.join('\n');
 }
 

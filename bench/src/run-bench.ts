@@ -89,6 +89,9 @@ if (quick || selected.length < dialects.length) {
     loadBefore,
     loadAfter: loadavg()[0] ?? 0,
   });
-  log(`done in ${durationS} s: bench/results.json, bench/results.md, bench/results.svg`);
   console.log(tables);
+  // Said last, where it is read: the committed results are now replaced.
+  log(
+    `done in ${durationS} s; rewrote bench/results.json, bench/results.md and bench/results.svg with this run's figures (\`git diff bench/results.md\` shows what moved; \`git checkout bench/results.*\` puts the committed ones back)`,
+  );
 }
