@@ -210,7 +210,7 @@ describe.each(dialects.map((dialect) => [dialect.name, dialect] as const))(
           .map((file) => [file, readFileSync(join(target, file), 'utf8')]),
       );
       expect([...documents.keys()]).toEqual(
-        expect.arrayContaining(['SECURITY.md', 'docs/API.md']),
+        expect.arrayContaining(['SECURITY.md', 'docs/API.md', 'docs/scaling-out.md']),
       );
       for (const [file, text] of documents) expect(text, file).not.toMatch(/<!--|-->/);
       expect(findBrokenLinks(documents, (path) => existsSync(join(target, path)))).toEqual([]);
