@@ -11,17 +11,18 @@ const noEngine = 'Could not find a working container runtime strategy';
 const noPull =
   '(HTTP code 500) server error - Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host';
 
+// A dialect of no app here, so that the test reads the same in every fork.
 const facts: NoServerFacts = {
-  title: 'PostgreSQL',
-  app: 'postgres',
-  variable: 'TEST_POSTGRES_URL',
-  example: 'postgres://postgres@127.0.0.1:5432/postgres',
-  image: 'postgres:17-alpine',
-  imageVariable: 'TEST_POSTGRES_IMAGE',
+  title: 'ExampleDB',
+  app: 'example',
+  variable: 'TEST_EXAMPLE_URL',
+  example: 'example://root@127.0.0.1:4000/',
+  image: 'example:1',
+  imageVariable: 'TEST_EXAMPLE_IMAGE',
   reason: noEngine,
   started: false,
   dockerHost: undefined,
-  logFile: '/tmp/testcontainers-postgres.log',
+  logFile: '/tmp/testcontainers-example.log',
 };
 
 describe('classifyContainerFailure', () => {
@@ -40,7 +41,7 @@ describe('noServerMessage', () => {
     expect(message).toContain('no Docker engine answered');
     expect(message).toContain('start Docker');
     expect(message).toContain('tried /var/run/docker.sock');
-    expect(message).toContain('TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres');
+    expect(message).toContain('TEST_EXAMPLE_URL=example://root@127.0.0.1:4000/');
     expect(message.split('\n').at(-1)).toBe(`Testcontainers said: ${noEngine}`);
   });
 
@@ -52,8 +53,8 @@ describe('noServerMessage', () => {
     });
     expect(message).not.toContain('start Docker');
     expect(message).toContain('Docker answered');
-    expect(message).toContain('docker pull postgres:17-alpine');
-    expect(message).toContain('TEST_POSTGRES_IMAGE');
+    expect(message).toContain('docker pull example:1');
+    expect(message).toContain('TEST_EXAMPLE_IMAGE');
     expect(message).toContain(
       'through DOCKER_HOST or, where that did not answer, /var/run/docker.sock',
     );
@@ -62,6 +63,6 @@ describe('noServerMessage', () => {
   it('points at the container log when the container started', () => {
     const message = noServerMessage({ ...facts, reason: 'timed out', started: true });
     expect(message).not.toContain('start Docker');
-    expect(message).toContain('/tmp/testcontainers-postgres.log');
+    expect(message).toContain('/tmp/testcontainers-example.log');
   });
 });

@@ -1,10 +1,10 @@
 /** What `noServerMessage` needs to know of a Testcontainers start that failed. */
 export interface NoServerFacts {
-  /** The database as a person names it: `PostgreSQL`. */
+  /** The database as a person names it (a dialect's `title`). */
   title: string;
-  /** The app whose tests need it: `postgres`. */
+  /** The app whose tests need it (a dialect's `name`). */
   app: string;
-  /** The variable that names a server instead (`TEST_POSTGRES_URL`), and an example. */
+  /** The variable that names a server instead (`TEST_<NAME>_URL`), and an example. */
   variable: string;
   example: string;
   /** The image Testcontainers was asked for, and the variable that names another. */
@@ -50,13 +50,14 @@ export function classifyContainerFailure(reason: string, started: boolean): Cont
  * (and no registry to pull it from) needs another remedy.
  *
  * @example
- * noServerMessage({ title: 'PostgreSQL', app: 'postgres', reason: 'Could not find a working container runtime strategy', started: false, ... });
+ * noServerMessage({ title: dialect.title, app: dialect.name, ...dialect.server, reason, started, dockerHost, logFile });
  */
 export function noServerMessage(facts: NoServerFacts): string {
   const { title, app, variable, example, image, imageVariable, reason, dockerHost } = facts;
   const byUrl = `  - name a server whose user may create databases: ${variable}=${example} pnpm test`;
-  // Testcontainers tries DOCKER_HOST, then /var/run/docker.sock whatever
-  // DOCKER_HOST says: the engine that answered may not be the one it names.
+  // Testcontainers tries DOCKER_HOST, then /var/run/docker.sock (seen when
+  // DOCKER_HOST named a socket that did not answer): the engine that
+  // answered may not be the one DOCKER_HOST names.
   const tried = dockerHost
     ? `DOCKER_HOST (${dockerHost}), then /var/run/docker.sock`
     : "/var/run/docker.sock and a rootless Docker's socket";
