@@ -30,7 +30,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   // pg reports a dropped connection or a connect timeout without a code, and
   // mysql2 a pooled connection whose server went away before its next query
-  // (a Galera node killed: seen under load in pnpm test:scale).
+  // (seen when a Galera node was killed under load).
   const message = error instanceof Error ? error.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Can't add new command when connection is in closed state/.test(
     message,

@@ -12,8 +12,9 @@ import type { Dialect } from '@repo/testing/dialect';
 import { parseAllDocuments } from 'yaml';
 import { dropOtherDialects } from './drop-other-dialects.ts';
 import { keepScripts } from './keep-scripts.ts';
+import { parseForkParts } from './parse-fork-parts.ts';
 import { renderComposeFile } from './render-compose-file.ts';
-import { renderReadme } from './render-readme.ts';
+import { renderMarkdown } from './render-markdown.ts';
 import { trimWorkspaceFile } from './trim-workspace-file.ts';
 
 export interface ForkAppOptions {
@@ -30,23 +31,19 @@ export interface ForkAppOptions {
 /**
  * Root files that `turbo prune` leaves behind though the fork needs them: the
  * base tsconfig every package extends, Biome's configuration, the Node.js
- * version, the threat model its README links. pnpm-workspace.yaml is copied
- * over prune's rewrite of it, which drops the comments that explain it.
+ * version. pnpm-workspace.yaml is copied over prune's rewrite of it, which
+ * drops the comments that explain it. The Markdown documents are rendered
+ * for the fork's dialect (below).
  */
-const rootFiles = [
-  'tsconfig.base.json',
-  'biome.json',
-  '.nvmrc',
-  'pnpm-workspace.yaml',
-  'SECURITY.md',
-];
+const rootFiles = ['tsconfig.base.json', 'biome.json', '.nvmrc', 'pnpm-workspace.yaml'];
 
 /**
  * Cuts `apps/<dialect>` and the workspace packages it uses out of the
  * monorepo into a project of its own: `turbo prune` (the packages and a
  * pruned lockfile), then what prune leaves undone: the other dialects'
  * parts of the shared packages taken out, the root files above,
- * root scripts for this app, the READMEs rendered for its dialect, a
+ * root scripts for this app, the READMEs, SECURITY.md and docs/ rendered
+ * for its dialect (with its own text, packages/fork/parts/<dialect>.md), a
  * docker-compose.yml with only its database, and a git repository with a
  * first commit. Installing is left to the fork's owner (`pnpm install`).
  *
@@ -83,7 +80,7 @@ export function forkApp({ dialect, others, target, root }: ForkAppOptions): void
     locked: lockedNames(readFileSync(join(target, 'pnpm-lock.yaml'), 'utf8')),
   });
   writeFileSync(workspaceFile, trimmed);
-  // The README links the contract, the threat model and pictures of the pages.
+  // The README links the contract, the pages of docs/ and pictures of the pages.
   cpSync(join(root, 'docs'), join(target, 'docs'), { recursive: true });
 
   const manifestPath = join(target, 'package.json');
@@ -100,12 +97,27 @@ export function forkApp({ dialect, others, target, root }: ForkAppOptions): void
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 
   const names = [dialect, ...others].map((each) => each.name);
-  for (const readme of ['README.md', `apps/${dialect.name}/README.md`]) {
-    const markdown = readFileSync(join(root, readme), 'utf8');
+  const parts = parseForkParts(
+    readFileSync(join(root, 'packages/fork/parts', `${dialect.name}.md`), 'utf8'),
+  );
+  const documents = [
+    'README.md',
+    'SECURITY.md',
+    `apps/${dialect.name}/README.md`,
+    // docs/API.md is the contract, copied word for word.
+    ...readdirSync(join(root, 'docs'))
+      .filter((name) => name.endsWith('.md') && name !== 'API.md')
+      .map((name) => `docs/${name}`),
+  ];
+  for (const document of documents) {
+    const markdown = readFileSync(join(root, document), 'utf8');
     try {
-      writeFileSync(join(target, readme), renderReadme(markdown, dialect.name, names));
+      writeFileSync(
+        join(target, document),
+        renderMarkdown(markdown, { dialect: dialect.name, dialects: names, parts }),
+      );
     } catch (error) {
-      throw new Error(`${readme}: ${error instanceof Error ? error.message : error}`);
+      throw new Error(`${document}: ${error instanceof Error ? error.message : error}`);
     }
   }
 

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dialect } from './dialect.ts';
+import { noServerMessage } from './no-server-message.ts';
 
 /** A database server for one test run: where it is, and how to stop it. */
 export interface DatabaseServer {
@@ -12,17 +13,15 @@ export interface DatabaseServer {
   stop(): Promise<void>;
 }
 
-/** No server could be had: the message says, for a person, the two ways to get one. */
+/** No server could be had: the message says, for a person, why, and the two ways to get one. */
 export class NoDatabaseServerError extends Error {}
 
 /**
- * Copies a container's own log to `<tmpdir>/testcontainers-<dialect>.log`,
+ * Where a container's own log is copied, `<tmpdir>/testcontainers-<dialect>.log`,
  * for reading when a run fails (the container is gone by then).
  */
-function keepLog(dialect: string) {
-  return (stream: NodeJS.ReadableStream) => {
-    stream.pipe(createWriteStream(join(tmpdir(), `testcontainers-${dialect}.log`)));
-  };
+function logFileOf(dialect: string): string {
+  return join(tmpdir(), `testcontainers-${dialect}.log`);
 }
 
 /**
@@ -30,8 +29,10 @@ function keepLog(dialect: string) {
  * 1. the dialect's `TEST_*_URL`, when set: that server;
  * 2. otherwise a Testcontainers container of `TEST_*_IMAGE`, by default the
  *    official image;
- * 3. neither: a `NoDatabaseServerError` that says how to get either. Tests
- *    never skip silently.
+ * 3. neither: a `NoDatabaseServerError` that says which step failed (no
+ *    Docker engine answered; one did, but the image could not be had; the
+ *    container started, but its server never became ready) and how to get
+ *    a server. Tests never skip silently.
  */
 export async function startDatabaseServer(dialect: Dialect): Promise<DatabaseServer> {
   const { server } = dialect;
@@ -39,18 +40,30 @@ export async function startDatabaseServer(dialect: Dialect): Promise<DatabaseSer
   const url = process.env[server.variable];
   if (url) return { url, source: server.variable, stop: async () => {} };
   const image = process.env[server.imageVariable] || server.image;
+  const logFile = logFileOf(dialect.name);
+  // Testcontainers attaches the log once the container has started: before
+  // that, a failure is the engine's or the image's; after it, the server's.
+  let started = false;
   try {
-    const started = await server.start(image, keepLog(dialect.name));
-    return { ...started, source: `Testcontainers (${image})` };
+    const running = await server.start(image, (stream) => {
+      started = true;
+      stream.pipe(createWriteStream(logFile));
+    });
+    return { ...running, source: `Testcontainers (${image})` };
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new NoDatabaseServerError(
-      [
-        `No ${dialect.title} server for the ${dialect.name} app's tests, so they did not run. Either:`,
-        `  - name one whose user may create databases: ${server.variable}=${server.example} pnpm test`,
-        `  - or start Docker, so that Testcontainers can run ${image} (${server.imageVariable} names another image).`,
-        `Testcontainers said: ${reason}`,
-      ].join('\n'),
+      noServerMessage({
+        title: dialect.title,
+        app: dialect.name,
+        variable: server.variable,
+        example: server.example,
+        image,
+        imageVariable: server.imageVariable,
+        reason: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+        started,
+        dockerHost: process.env.DOCKER_HOST || undefined,
+        logFile,
+      }),
     );
   }
 }

@@ -32,6 +32,12 @@ export interface Dialect {
   prepareOutage(database: TestDatabase): Promise<DatabaseOutage>;
   /** npm packages that only this dialect's app and tests use: a fork of another drops them. */
   packages: readonly string[];
+  /**
+   * Other words that name this dialect, its servers or the tools around them
+   * (`MariaDB`, `Galera`), beside its name, title and packages: a fork of
+   * another dialect names none of them.
+   */
+  terms: readonly string[];
 }
 
 /** Where a test run gets a database server: a URL, else a container. */

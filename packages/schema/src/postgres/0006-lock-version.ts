@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 
 // A transaction that must not run beside another on a user or on a key locks
-// the row by writing it (Kysely's forUpdate() has no SQLite form). On a
-// Galera cluster only a row that changes is certified against the other
-// nodes' writes: an UPDATE that leaves the row as it was locks it on one
-// node alone. So the write adds one to this counter.
+// the row by writing it: one statement that every dialect of the shared code
+// runs alike (Kysely's forUpdate() has no form on some), and a write that a
+// replicating cluster certifies against its other nodes' writes, which it
+// does only for a row that changes. So the write adds one to this counter.
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const table of ['user', 'key']) {
     await db.schema

@@ -80,8 +80,8 @@ function tally(statuses: number[]): Record<number, number> {
 
 /**
  * What several processes on one database must agree on: the shared suite
- * runs it with two processes on each dialect's test server; `pnpm test:scale`
- * with three, through PgBouncer and through a Galera cluster's nodes. Each
+ * runs it with two processes on each dialect's test server; a scale test may
+ * run it with more, through a connection pooler or on a cluster's nodes. Each
  * request goes to one process, as a balancer would send it; the next may go
  * to another, at once.
  */

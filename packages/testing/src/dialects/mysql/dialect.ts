@@ -58,4 +58,5 @@ export const dialect: Dialect = {
   },
   prepareOutage: prepareServerOutage,
   packages: ['mysql2', '@lucia-auth/adapter-mysql', '@testcontainers/mysql'],
+  terms: ['MariaDB', 'Galera', 'wsrep'],
 };

@@ -65,4 +65,5 @@ export const dialect: Dialect = {
   },
   prepareOutage: prepareServerOutage,
   packages: ['pg', '@types/pg', '@lucia-auth/adapter-postgresql', '@testcontainers/postgresql'],
+  terms: ['PgBouncer'],
 };

@@ -75,4 +75,5 @@ export const dialect: Dialect = {
     };
   },
   packages: ['better-sqlite3', '@types/better-sqlite3', '@lucia-auth/adapter-sqlite'],
+  terms: [],
 };
