@@ -41,8 +41,13 @@ export const dialect: Dialect = {
     if (!serverUrl) throw new Error('no postgres server was provided to the tests');
     const { default: pg } = await import('pg');
     const name = uniqueDatabaseName();
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
+    // A pool of one, not a client: when the server ends its connections (it
+    // restarts after one of its processes crashed), a client with no
+    // listener throws an uncaught 'error' into whatever test runs then, one
+    // per database still open; the pool drops the broken connection and
+    // opens another for its next query, so `drop` still works.
+    const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
+    admin.on('error', () => {});
     await admin.query(`create database "${name}"`);
     return {
       location: databaseUrl(serverUrl, name),
