@@ -26,6 +26,12 @@ export function openDatabase({ url, poolSize, logger }: OpenDatabaseOptions): Ap
   // and the pool opens another when it needs one; without a listener the
   // error would end the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection failed'));
+  // A connection that breaks while a request holds it is reported on the
+  // client too, where the pool listens only while it is idle: without a
+  // listener of our own, the server restarting under load would end the
+  // process. The request's query fails with the same error (503), and the
+  // pool drops the client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   // The same pool twice: Kysely takes it as it is (in Kysely's PostgresDialect
   // with a migration lock that also holds through PgBouncer)...

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
+import { countStatuses } from '../count-statuses.ts';
 import type { Harness } from '../harness.ts';
 import { cookieHeaderOf, jsonOf } from '../test-client.ts';
 
@@ -64,6 +65,61 @@ export function describeOutage(harness: Harness) {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         expect(status).toBe(200);
+        expect(await stopProcess(run)).toBe(0);
+      } finally {
+        await outage.end();
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      }
+    });
+
+    // As when the server restarts (a crash of one of its processes ends
+    // every connection): the connections that requests hold at that moment
+    // end too, and the driver reports it on each of them.
+    it('survives an outage that begins while requests hold connections, and serves again after it', async () => {
+      const database = await harness.createDatabase();
+      const outage = await harness.dialect.prepareOutage(database);
+      const run = startAppProcess(harness.options.main, {
+        [harness.dialect.variable.name]: outage.location,
+        ORIGIN: origin,
+      });
+      try {
+        const { url } = await waitForServing(run);
+        const signup = await fetch(`${url}/api/signup`, {
+          method: 'POST',
+          headers: { Origin: origin, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username: 'held_user', password: 'a long enough password' }),
+        });
+        expect(signup.status).toBe(201);
+        const cookie = cookieHeaderOf(signup);
+        const sessions = () =>
+          fetch(`${url}/api/sessions`, { headers: { Cookie: cookie } }).then(
+            (response) => response.status,
+            () => 0, // no answer: the process is gone
+          );
+
+        // Eight requests at every moment, before, during and after the outage.
+        const statuses: number[] = [];
+        let running = true;
+        const workers = Array.from({ length: 8 }, async () => {
+          while (running) statuses.push(await sessions());
+        });
+        const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        await pause(500);
+        await outage.begin();
+        await pause(500);
+        await outage.end();
+        const back = Date.now();
+        while (Date.now() - back < 5000 && (await sessions()) !== 200) await pause(100);
+        running = false;
+        await Promise.all(workers);
+
+        expect(run.child.exitCode, `the app ended: ${run.stderr().slice(-600)}`).toBeNull();
+        expect(await sessions()).toBe(200);
+        // 200, or 503 while the database was gone: never no answer, never a 500.
+        expect(countStatuses(statuses, [200, 503])).toEqual({
+          200: expect.any(Number),
+          503: expect.any(Number),
+        });
         expect(await stopProcess(run)).toBe(0);
       } finally {
         await outage.end();

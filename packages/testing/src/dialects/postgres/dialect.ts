@@ -2,6 +2,9 @@ import { prepareServerOutage } from '../../database-outage.ts';
 import type { Dialect } from '../../dialect.ts';
 import { databaseUrl, uniqueDatabaseName } from '../../test-database.ts';
 
+/** The user and database of a Testcontainers server (its defaults, named for the health check). */
+const owner = 'test';
+
 /** PostgreSQL, through `pg`. */
 export const dialect: Dialect = {
   name: 'postgres',
@@ -20,6 +23,34 @@ export const dialect: Dialect = {
     async start(image, log) {
       const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
       const container = await new PostgreSqlContainer(image)
+        .withUsername(owner)
+        .withDatabase(owner)
+        // Testcontainers' own health check (every 250 ms, for the
+        // container's life) runs pg_isready through `sh -c`. On a loaded
+        // machine a probe outlasts its 1 s timeout and Docker kills the
+        // probe's process: where the shell forks pg_isready rather than
+        // exec it (Debian's dash does), pg_isready is left behind and
+        // adopted by the container's PID 1, PostgreSQL's postmaster, which
+        // takes any child that ends abnormally for a crashed server process
+        // and restarts, ending every connection (pg_isready ends by SIGPIPE
+        // once Docker has closed its output: "terminated by signal 13").
+        // In exec form there is no shell: the process Docker kills is
+        // pg_isready itself, and nothing is left behind.
+        .withHealthCheck({
+          test: [
+            'CMD',
+            'pg_isready',
+            '--host',
+            'localhost',
+            '--username',
+            owner,
+            '--dbname',
+            owner,
+          ],
+          interval: 250,
+          timeout: 1000,
+          retries: 1000,
+        })
         // A server that lives for one test run: PostgreSQL's non-durable
         // settings spare the disk (no fsync, no full-page writes); a crash
         // of the container loses nothing anyone keeps.
@@ -41,8 +72,13 @@ export const dialect: Dialect = {
     if (!serverUrl) throw new Error('no postgres server was provided to the tests');
     const { default: pg } = await import('pg');
     const name = uniqueDatabaseName();
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
+    // A pool of one, not a client: when the server ends its connections (it
+    // restarts after one of its processes crashed), a client with no
+    // listener throws an uncaught 'error' into whatever test runs then, one
+    // per database still open; the pool drops the broken connection and
+    // opens another for its next query, so `drop` still works.
+    const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
+    admin.on('error', () => {});
     await admin.query(`create database "${name}"`);
     return {
       location: databaseUrl(serverUrl, name),
