@@ -31,9 +31,9 @@ export const dialect: Dialect = {
     if (!serverUrl) throw new Error('no mysql server was provided to the tests');
     const { default: mysql } = await import('mysql2/promise');
     const name = uniqueDatabaseName();
-    // A pool of one, not a connection, as for PostgreSQL: a connection the
-    // server ends would throw an uncaught 'error'; the pool drops it and
-    // opens another for its next query.
+    // A pool of one, not a connection: a connection the server ends would
+    // throw an uncaught 'error'; the pool drops it and opens another for its
+    // next query.
     const admin = mysql.createPool({ uri: serverUrl, connectionLimit: 1 });
     await admin.query(`create database \`${name}\``);
     const one = async (query: string, values: string[] = []) => {
