@@ -5,25 +5,37 @@ import type { Harness } from '../harness.ts';
 import { cookieHeaderOf, jsonOf } from '../test-client.ts';
 
 const origin = 'http://localhost:3000';
+const password = 'a long enough password';
+
+/** An app process on a new database that the test can take away and give back. */
+async function startBehindOutage(harness: Harness) {
+  const database = await harness.createDatabase();
+  const outage = await harness.dialect.prepareOutage(database);
+  const run = startAppProcess(harness.options.main, {
+    [harness.dialect.variable.name]: outage.location,
+    ORIGIN: origin,
+  });
+  return { outage, run };
+}
+
+/** Signs `username` up at the app at `url`: the Cookie header of its session. */
+async function signUp(url: string, username: string): Promise<string> {
+  const signup = await fetch(`${url}/api/signup`, {
+    method: 'POST',
+    headers: { Origin: origin, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(signup.status).toBe(201);
+  return cookieHeaderOf(signup);
+}
 
 export function describeOutage(harness: Harness) {
   describe(`${harness.dialect.name}: database outage`, () => {
     it('answers 503 within 2 s while the database is gone, survives, and serves again within 5 s of its return', async () => {
-      const database = await harness.createDatabase();
-      const outage = await harness.dialect.prepareOutage(database);
-      const run = startAppProcess(harness.options.main, {
-        [harness.dialect.variable.name]: outage.location,
-        ORIGIN: origin,
-      });
+      const { outage, run } = await startBehindOutage(harness);
       try {
         const { url } = await waitForServing(run);
-        const signup = await fetch(`${url}/api/signup`, {
-          method: 'POST',
-          headers: { Origin: origin, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ username: 'outage_user', password: 'a long enough password' }),
-        });
-        expect(signup.status).toBe(201);
-        const cookie = cookieHeaderOf(signup);
+        const cookie = await signUp(url, 'outage_user');
 
         await outage.begin();
         // Reads go on where the dialect allows it (SQLite's WAL); writes never do.
@@ -36,7 +48,7 @@ export function describeOutage(harness: Harness) {
             {
               method: 'POST',
               headers: { Origin: origin, 'Content-Type': 'application/json' },
-              body: JSON.stringify({ username: 'outage_user', password: 'a long enough password' }),
+              body: JSON.stringify({ username: 'outage_user', password }),
             },
             503,
           ],
@@ -76,21 +88,10 @@ export function describeOutage(harness: Harness) {
     // every connection): the connections that requests hold at that moment
     // end too, and the driver reports it on each of them.
     it('survives an outage that begins while requests hold connections, and serves again after it', async () => {
-      const database = await harness.createDatabase();
-      const outage = await harness.dialect.prepareOutage(database);
-      const run = startAppProcess(harness.options.main, {
-        [harness.dialect.variable.name]: outage.location,
-        ORIGIN: origin,
-      });
+      const { outage, run } = await startBehindOutage(harness);
       try {
         const { url } = await waitForServing(run);
-        const signup = await fetch(`${url}/api/signup`, {
-          method: 'POST',
-          headers: { Origin: origin, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ username: 'held_user', password: 'a long enough password' }),
-        });
-        expect(signup.status).toBe(201);
-        const cookie = cookieHeaderOf(signup);
+        const cookie = await signUp(url, 'held_user');
         const sessions = () =>
           fetch(`${url}/api/sessions`, { headers: { Cookie: cookie } }).then(
             (response) => response.status,
