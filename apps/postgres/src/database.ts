@@ -14,14 +14,21 @@ export interface OpenDatabaseOptions {
   logger: Logger;
 }
 
+/**
+ * pg's client, with a limit on opening a connection: pg waits for ever by
+ * default, and a database that does not answer should make requests fail fast
+ * (503), not hang. The limit is the client's, not the pool's: the pool's
+ * `connectionTimeoutMillis` would also limit the wait for a free connection,
+ * and answer 503 to a busy app whose database is fine (mysql2's pool waits).
+ */
+class ConnectingClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: 1500 });
+  }
+}
+
 export function openDatabase({ url, poolSize, logger }: OpenDatabaseOptions): AppDatabase {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    // pg waits for ever by default: a database that does not answer should
-    // make requests fail fast (503), not hang.
-    connectionTimeoutMillis: 1500,
-  });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: ConnectingClient });
   // An idle connection that breaks (the server restarts) is reported here,
   // and the pool opens another when it needs one; without a listener the
   // error would end the process.

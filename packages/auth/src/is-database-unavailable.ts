@@ -28,11 +28,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   ) {
     return true;
   }
-  // pg reports a dropped connection or a connect timeout without a code, and
-  // mysql2 a pooled connection whose server went away before its next query
-  // (seen when a Galera node was killed under load).
+  // pg reports a dropped connection or a connect timeout without a code (its
+  // client's limit: 'timeout expired'; its pool's: 'timeout exceeded ...'),
+  // and mysql2 a pooled connection whose server went away before its next
+  // query (seen when a Galera node was killed under load).
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Can't add new command when connection is in closed state/.test(
+  return /Connection terminated|^timeout expired$|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Can't add new command when connection is in closed state/.test(
     message,
   );
 }
