@@ -112,25 +112,46 @@ export function startAppProcess(
 }
 
 /**
+ * How long `waitForServing` waits by default: a guard against a start that
+ * hangs, not a limit on its speed. A start is CPU work (tsx compiling the
+ * app, the database applying the migrations' DDL): about 2 s on a quiet
+ * machine, 10 s at a load average of 17 on two cores, and once more than 20 s
+ * at 26 (two MySQL processes on a new database, in a loaded CI run).
+ */
+export const startTimeoutMs = 60_000;
+
+/** A test's time limit when it starts app processes: the start's guard, then the test's own work. */
+export const processTestTimeoutMs = startTimeoutMs + 60_000;
+
+/**
  * Waits for the start line an app logs,
  * `{"bind":"127.0.0.1:PORT",...,"msg":"serving <origin>"}`: the address it
  * listens on, and the public origin it answers unsafe requests from. An app
- * that has not started within `timeoutMs` (less than a test's 30 s, so that
- * the test can still say why) is stopped, and the error shows its output.
+ * that has not started within `timeoutMs` (less than its test's time limit,
+ * so that the test can still say why) is stopped, and the error says whether
+ * it had exited and shows its output.
  */
 export async function waitForServing(
   run: ChildRun,
-  timeoutMs = 20_000,
+  timeoutMs = startTimeoutMs,
 ): Promise<{ url: string; origin: string }> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const started = Date.now();
+  while (Date.now() < started + timeoutMs) {
     const match = run.output().match(/"bind":"([^"]+)".*"msg":"serving (\S+)"/);
     if (match?.[1] && match[2]) return { url: `http://${match[1]}`, origin: match[2] };
-    if (run.child.exitCode !== null) break;
+    if (run.child.exitCode !== null || run.child.signalCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  const { exitCode, signalCode } = run.child;
+  const ended =
+    exitCode !== null || signalCode !== null
+      ? `it exited (${exitCode ?? signalCode})`
+      : 'it was still running, and is stopped now';
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   await stopProcess(run, 1_000);
-  throw new Error(`the app did not start:\n${run.output()}`);
+  throw new Error(
+    `the app did not start within ${seconds} s: ${ended}; its output:\n${run.output()}`,
+  );
 }
 
 /**

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
+import {
+  processTestTimeoutMs,
+  startAppProcess,
+  stopProcess,
+  waitForServing,
+} from '../app-process.ts';
 import { countStatuses } from '../count-statuses.ts';
 import type { Harness } from '../harness.ts';
 import { cookieHeaderOf, jsonOf } from '../test-client.ts';
@@ -30,7 +35,7 @@ async function signUp(url: string, username: string): Promise<string> {
 }
 
 export function describeOutage(harness: Harness) {
-  describe(`${harness.dialect.name}: database outage`, () => {
+  describe(`${harness.dialect.name}: database outage`, { timeout: processTestTimeoutMs }, () => {
     it('answers 503 within 2 s while the database is gone, survives, and serves again within 5 s of its return', async () => {
       const { outage, run } = await startBehindOutage(harness);
       try {

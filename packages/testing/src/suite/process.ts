@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { startAppProcess, waitForServing } from '../app-process.ts';
+import { processTestTimeoutMs, startAppProcess, waitForServing } from '../app-process.ts';
 import type { Harness } from '../harness.ts';
 
 export function describeProcess(harness: Harness) {
   const { variable } = harness.dialect;
   const main = harness.options.main;
 
-  describe(`${harness.dialect.name}: the app as a process`, () => {
+  describe(`${harness.dialect.name}: the app as a process`, {
+    timeout: processTestTimeoutMs,
+  }, () => {
     it('migrates at start, serves, and on SIGTERM closes its pool and exits 0', async () => {
       const database = await harness.createDatabase();
       const run = startAppProcess(main, { [variable.name]: database.location });
