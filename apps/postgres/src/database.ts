@@ -19,7 +19,7 @@ export interface OpenDatabaseOptions {
  * default, and a database that does not answer should make requests fail fast
  * (503), not hang. The limit is the client's, not the pool's: the pool's
  * `connectionTimeoutMillis` would also limit the wait for a free connection,
- * and answer 503 to a busy app whose database is fine (mysql2's pool waits).
+ * and answer 503 to a busy app whose database is fine.
  */
 class ConnectingClient extends pg.Client {
   constructor(config?: pg.ClientConfig) {

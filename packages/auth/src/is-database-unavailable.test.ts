@@ -10,7 +10,7 @@ describe('isDatabaseUnavailable', () => {
     ['a lost mysql2 connection', withCode('PROTOCOL_CONNECTION_LOST')],
     ['a busy SQLite database', withCode('SQLITE_BUSY')],
     ['pg: a connection dropped', new Error('Connection terminated unexpectedly')],
-    // The client's own limit on connecting (apps/postgres/src/database.ts).
+    // pg's client, at the limit on connecting that the app sets on it.
     ['pg: a connection not opened within its limit', new Error('timeout expired')],
   ])('takes %s for an unavailable database', (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
