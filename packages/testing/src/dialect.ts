@@ -4,10 +4,28 @@ import type { TestDatabase } from './test-database.ts';
 
 /**
  * Everything the tools (tests, bench, fork) know of one dialect, in one
- * record: `dialects/<name>/dialect.ts`. Adding a dialect is that record,
- * its app (`apps/<name>`) and its migrations (`packages/schema/src/<name>`).
- * A record loads its driver and Testcontainers module only when a function
- * of it runs, so that reading its facts costs nothing.
+ * record: `dialects/<name>/dialect.ts`; they find the records by listing
+ * this folder. A record loads its driver and Testcontainers module only when
+ * a function of it runs, so that reading its facts costs nothing.
+ *
+ * Adding a dialect takes, beside its record:
+ * - its app, `apps/<name>` (the wiring, and tests that call the shared suites);
+ * - its migrations and Kysely dialect, `packages/schema/src/<name>/`;
+ * - its driver's error codes in `packages/auth/src/is-database-unavailable.ts`,
+ *   `is-unique-violation.ts` and `retry-on-conflict.ts` (no library names them);
+ * - its driver, Lucia adapter and Testcontainers module in the catalog of
+ *   `pnpm-workspace.yaml`, and in `packages/testing/package.json` (the record
+ *   loads them);
+ * - in `.ci/run`: its app in the `tested` list, and its server started and
+ *   named by `TEST_<NAME>_URL` for the pass on the machine's own servers (the
+ *   Testcontainers pass also needs a stand-in for its image);
+ * - the bench's servers of it, `bench/src/{bare-lucia,better-auth,baseline}/<name>.ts`,
+ *   and their drivers in `bench/package.json`: `pnpm bench` runs every dialect
+ *   that has a record;
+ * - for `pnpm fork`: its text, `packages/fork/parts/<name>.md`; its service in
+ *   `docker-compose.yml` (when it has a server); its `<!-- only:<name> -->`
+ *   sections in README.md;
+ * - only to run it behind a pooler or on a cluster: `packages/scale`.
  */
 export interface Dialect {
   /** Its app is `apps/<name>` (`@app/<name>`), its migrations `packages/schema/src/<name>`. */
