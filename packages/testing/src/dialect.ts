@@ -8,24 +8,12 @@ import type { TestDatabase } from './test-database.ts';
  * this folder. A record loads its driver and Testcontainers module only when
  * a function of it runs, so that reading its facts costs nothing.
  *
- * Adding a dialect takes, beside its record:
- * - its app, `apps/<name>` (the wiring, and tests that call the shared suites);
- * - its migrations and Kysely dialect, `packages/schema/src/<name>/`;
- * - its driver's error codes in `packages/auth/src/is-database-unavailable.ts`,
- *   `is-unique-violation.ts` and `retry-on-conflict.ts` (no library names them);
- * - its driver, Lucia adapter and Testcontainers module in the catalog of
- *   `pnpm-workspace.yaml`, and in `packages/testing/package.json` (the record
- *   loads them);
- * - in `.ci/run`: its app in the `tested` list, and its server started and
- *   named by `TEST_<NAME>_URL` for the pass on the machine's own servers (the
- *   Testcontainers pass also needs a stand-in for its image);
- * - the bench's servers of it, `bench/src/{bare-lucia,better-auth,baseline}/<name>.ts`,
- *   and their drivers in `bench/package.json`: `pnpm bench` runs every dialect
- *   that has a record;
- * - for `pnpm fork`: its text, `packages/fork/parts/<name>.md`; its service in
- *   `docker-compose.yml` (when it has a server); its `<!-- only:<name> -->`
- *   sections in README.md;
- * - only to run it behind a pooler or on a cluster: `packages/scale`.
+ * Adding a dialect takes more than its record: its app (`apps/<name>`),
+ * its migrations (`packages/schema/src/<name>/`), its driver's error codes in
+ * packages/auth (`is-database-unavailable.ts`, `is-unique-violation.ts`,
+ * `retry-on-conflict.ts`), its packages in the catalog and in this package's
+ * `package.json`, its server in `docker-compose.yml`, and more of the tools
+ * around the apps: README.md, "Adding a dialect", lists every place.
  */
 export interface Dialect {
   /** Its app is `apps/<name>` (`@app/<name>`), its migrations `packages/schema/src/<name>`. */
