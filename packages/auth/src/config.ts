@@ -49,7 +49,7 @@ export class ConfigError extends Error {}
  * counts as unset.
  *
  * @example
- * const config = parseConfig(process.env, { DATABASE: databasePath('data/app.db') });
+ * const config = parseConfig(process.env, { DATABASE_PATH: databasePath('data/app.db') });
  */
 export function parseConfig<Extra extends z.ZodRawShape>(
   env: Record<string, string | undefined>,

@@ -4,10 +4,16 @@ import type { TestDatabase } from './test-database.ts';
 
 /**
  * Everything the tools (tests, bench, fork) know of one dialect, in one
- * record: `dialects/<name>/dialect.ts`. Adding a dialect is that record,
- * its app (`apps/<name>`) and its migrations (`packages/schema/src/<name>`).
- * A record loads its driver and Testcontainers module only when a function
- * of it runs, so that reading its facts costs nothing.
+ * record: `dialects/<name>/dialect.ts`; they find the records by listing
+ * this folder. A record loads its driver and Testcontainers module only when
+ * a function of it runs, so that reading its facts costs nothing.
+ *
+ * Adding a dialect takes more than its record: its app (`apps/<name>`),
+ * its migrations (`packages/schema/src/<name>/`), its driver's error codes in
+ * packages/auth (`is-database-unavailable.ts`, `is-unique-violation.ts`,
+ * `retry-on-conflict.ts`), its packages in the catalog and in this package's
+ * `package.json`, its server in `docker-compose.yml`, and more of the tools
+ * around the apps: README.md, "Adding a dialect", lists every place.
  */
 export interface Dialect {
   /** Its app is `apps/<name>` (`@app/<name>`), its migrations `packages/schema/src/<name>`. */

@@ -5,6 +5,7 @@ import type { Identities } from '../identity-service.ts';
 import { describeDuration } from './describe-duration.ts';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
+import { NewPasswordField } from './new-password-field.tsx';
 import { Notice } from './notice.tsx';
 import { SignInMethods } from './sign-in-methods.tsx';
 
@@ -139,15 +140,12 @@ export function AccountPage(props: AccountPageProps) {
               autofocus={Boolean(fields.currentPassword || password.error)}
             />
           )}
-          <Field
+          <NewPasswordField
             name="newPassword"
             label="New password"
-            type="password"
-            autocomplete="new-password"
-            hint="At least 8 characters, and not a common password. Every other session is signed out."
+            consequence="Every other session is signed out."
             error={fields.newPassword}
             autofocus={Boolean(fields.newPassword && !fields.currentPassword)}
-            minlength={8}
           />
           <button type="submit">{identities.password ? 'Change password' : 'Set password'}</button>
         </form>

@@ -2,6 +2,7 @@
 import type { User } from 'lucia';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
+import { NewPasswordField } from './new-password-field.tsx';
 import { Notice } from './notice.tsx';
 import { ProviderButtons, type ProviderChoice } from './provider-buttons.tsx';
 
@@ -35,15 +36,11 @@ export function SignupPage({ user, providers, username, fields = {}, error }: Si
           minlength={3}
           maxlength={31}
         />
-        <Field
+        <NewPasswordField
           name="password"
           label="Password"
-          type="password"
-          autocomplete="new-password"
-          hint="At least 8 characters, and not a common password."
           error={fields.password}
           autofocus={Boolean(fields.password && !fields.username)}
-          minlength={8}
         />
         <button type="submit">Create account</button>
       </form>

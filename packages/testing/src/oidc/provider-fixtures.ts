@@ -44,6 +44,22 @@ export interface ContinueWithOptions {
   fields?: Record<string, string>;
 }
 
+/**
+ * The button and the provider's pages as `login`: the callback URL the
+ * provider sends the browser back to, not yet followed (`client` holds the
+ * flow cookie).
+ */
+export async function callbackOf(
+  client: TestClient,
+  name: string,
+  login: string | undefined,
+  options: Omit<ContinueWithOptions, 'editCallback'> = {},
+): Promise<URL> {
+  const start = await client.postForm(`/signin/${name}`, options.fields);
+  expect(start.status, await start.clone().text()).toBe(303);
+  return signInAtProvider(start.headers.get('Location') ?? '', { login, alter: options.alter });
+}
+
 /** The button, the provider's pages as `login`, and the callback: the app's answer to it. */
 export async function continueWith(
   client: TestClient,
@@ -51,12 +67,7 @@ export async function continueWith(
   login: string | undefined,
   options: ContinueWithOptions = {},
 ): Promise<Response> {
-  const start = await client.postForm(`/signin/${name}`, options.fields);
-  expect(start.status, await start.clone().text()).toBe(303);
-  const callback = await signInAtProvider(start.headers.get('Location') ?? '', {
-    login,
-    alter: options.alter,
-  });
+  const callback = await callbackOf(client, name, login, options);
   options.editCallback?.(callback);
   return client.get(callback.pathname + callback.search);
 }

@@ -17,7 +17,30 @@ export function describePasswordChange(harness: Harness) {
     const userId: string = (await jsonOf(signup)).user.id;
     const sessionsOfUser = () =>
       opened.db.selectFrom('session').select('id').where('user_id', '=', userId).execute();
-    return { ...opened, passwords, username, owner, sessionsOfUser };
+
+    /**
+     * `count` sign-ins with the old password checked and not yet answered
+     * while the owner changes it; then they answer. Their clients and statuses.
+     */
+    async function signInDuringChange(count: number) {
+      passwords.hold();
+      const racers = Array.from({ length: count }, () => opened.client());
+      const signins = racers.map((racer) =>
+        racer.post('/api/signin', { username, password: goodPassword }),
+      );
+      await passwords.waitForHeld(count);
+      passwords.stopHolding();
+      const change = await owner.post('/api/password', {
+        currentPassword: goodPassword,
+        newPassword,
+      });
+      expect(change.status).toBe(204);
+      passwords.release();
+      const statuses = await Promise.all(signins.map(async (signin) => (await signin).status));
+      return { racers, statuses };
+    }
+
+    return { ...opened, passwords, username, owner, sessionsOfUser, signInDuringChange };
   }
 
   describe(`${harness.dialect.name}: password change`, () => {
@@ -62,24 +85,8 @@ export function describePasswordChange(harness: Harness) {
     });
 
     it('leaves no session of the sign-ins with the old password that were in flight when it changed', async () => {
-      const { client, passwords, username, owner, sessionsOfUser } = await appWithOwner();
-      // Four sign-ins have checked the old password and not yet answered...
-      passwords.hold();
-      const racers = Array.from({ length: 4 }, () => client());
-      const signins = racers.map((racer) =>
-        racer.post('/api/signin', { username, password: goodPassword }),
-      );
-      await passwords.waitForHeld(racers.length);
-      passwords.stopHolding();
-      // ...when the owner changes it.
-      const change = await owner.post('/api/password', {
-        currentPassword: goodPassword,
-        newPassword,
-      });
-      expect(change.status).toBe(204);
-      passwords.release();
-      const statuses = await Promise.all(signins.map(async (signin) => (await signin).status));
-
+      const { owner, sessionsOfUser, signInDuringChange } = await appWithOwner();
+      const { racers, statuses } = await signInDuringChange(4);
       expect(await sessionsOfUser()).toHaveLength(1);
       expect((await owner.get('/api/me')).status).toBe(200);
       for (const racer of racers) expect((await racer.get('/api/me')).status).toBe(401);
@@ -87,24 +94,15 @@ export function describePasswordChange(harness: Harness) {
     });
 
     it('keeps a sign-in in flight from putting the old password back when it rehashes a weaker hash', async () => {
-      const { client, db, passwords, username, owner } = await appWithOwner();
+      const { client, db, username, signInDuringChange } = await appWithOwner();
       const weak = await hash(goodPassword, { memoryCost: 4096, timeCost: 1, parallelism: 1 });
       await db
         .updateTable('key')
         .set({ hashed_password: weak })
         .where('id', '=', `username:${username}`)
         .execute();
-      passwords.hold();
-      const signin = client().post('/api/signin', { username, password: goodPassword });
-      await passwords.waitForHeld(1);
-      passwords.stopHolding();
-      const change = await owner.post('/api/password', {
-        currentPassword: goodPassword,
-        newPassword,
-      });
-      expect(change.status).toBe(204);
-      passwords.release();
-      expect((await signin).status).toBe(401);
+      const { statuses } = await signInDuringChange(1);
+      expect(statuses).toEqual([401]);
 
       const signinWith = (password: string) => client().post('/api/signin', { username, password });
       expect((await signinWith(goodPassword)).status).toBe(401);

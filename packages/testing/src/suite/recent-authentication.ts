@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goodPassword, type Harness, type OpenedApp, uniqueUsername } from '../harness.ts';
-import { clientOf, configOf, continueWith, uniqueSub } from '../oidc/provider-fixtures.ts';
-import { startTestProvider, type TestProvider } from '../oidc/start-test-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { continueWith, uniqueSub } from '../oidc/provider-fixtures.ts';
 import { jsonOf, sessionRowId, type TestClient } from '../test-client.ts';
+import { useTestProviders } from './providers/use-test-providers.ts';
 
 const minute = 60_000;
 
@@ -12,27 +12,12 @@ const minute = 60_000;
  * that a stolen session cookie cannot be turned into a lasting way in.
  */
 export function describeRecentAuthentication(harness: Harness) {
-  let alpha: TestProvider;
-  let beta: TestProvider;
-  let opened: OpenedApp;
-
-  beforeAll(async () => {
-    alpha = await startTestProvider({ clients: [clientOf('alpha')], claimsInIdToken: true });
-    beta = await startTestProvider({ clients: [clientOf('beta')], claimsInIdToken: true });
-    opened = await harness.open({
-      providers: [configOf('alpha', alpha), configOf('beta', beta)],
-      // Two wrong passwords per address, so that the third answer is 429.
-      limits: { signinPerAddress: 2 },
-    });
-  });
-  afterAll(async () => {
-    await alpha?.stop();
-    await beta?.stop();
-  });
+  // Two wrong passwords per address, so that the third answer is 429.
+  const providers = useTestProviders(harness, { limits: { signinPerAddress: 2 } });
 
   /** The session's last proof of identity moved `minutes` back: a cookie stolen that much later. */
   async function age(client: TestClient, minutes = 11) {
-    await opened.db
+    await providers.opened.db
       .updateTable('session')
       .set({ authenticated_at: new Date(Date.now() - minutes * minute) })
       .where('id', '=', sessionRowId(client.cookie))
@@ -44,7 +29,7 @@ export function describeRecentAuthentication(harness: Harness) {
   }
 
   async function keysOf(userId: string) {
-    const rows = await opened.db
+    const rows = await providers.opened.db
       .selectFrom('key')
       .select(['id', 'hashed_password'])
       .where('user_id', '=', userId)
@@ -54,7 +39,7 @@ export function describeRecentAuthentication(harness: Harness) {
   }
 
   async function flowCount() {
-    return (await opened.db.selectFrom('auth_flow').select('id').execute()).length;
+    return (await providers.opened.db.selectFrom('auth_flow').select('id').execute()).length;
   }
 
   async function expectReauthenticationRequired(response: Response) {
@@ -64,7 +49,7 @@ export function describeRecentAuthentication(harness: Harness) {
 
   /** A new account with a password, signed in on a client of its own. */
   async function passwordUser() {
-    const client = opened.client();
+    const client = providers.opened.client();
     const username = uniqueUsername();
     await client.post('/api/signup', { username, password: goodPassword });
     return { client, username, user: (await me(client)).user };
@@ -72,9 +57,9 @@ export function describeRecentAuthentication(harness: Harness) {
 
   /** A new account made through Alpha, with no password. */
   async function providerUser() {
-    const client = opened.client();
+    const client = providers.opened.client();
     const sub = uniqueSub();
-    alpha.accounts.set(sub, { sub, preferred_username: uniqueUsername('ra') });
+    providers.alpha.accounts.set(sub, { sub, preferred_username: uniqueUsername('ra') });
     await continueWith(client, 'alpha', sub);
     return { client, sub, user: (await me(client)).user };
   }
@@ -86,7 +71,7 @@ export function describeRecentAuthentication(harness: Harness) {
       const signedUp = Date.parse((await me(client)).session.authenticatedAt);
       expect(signedUp).toBeGreaterThanOrEqual(before);
       expect(signedUp).toBeLessThanOrEqual(Date.now() + 1000);
-      const other = opened.client();
+      const other = providers.opened.client();
       await other.post('/api/signin', { username, password: goodPassword });
       expect(Date.parse((await me(other)).session.authenticatedAt)).toBeGreaterThanOrEqual(before);
     });
@@ -105,7 +90,7 @@ export function describeRecentAuthentication(harness: Harness) {
       );
       await expectReauthenticationRequired(await client.delete('/api/identities/alpha'));
       expect(await keysOf(user.id)).toEqual(keys);
-      const signin = await opened.client().post('/api/signin', {
+      const signin = await providers.opened.client().post('/api/signin', {
         username: user.username,
         password: 'a thief chose this one',
       });
@@ -159,16 +144,16 @@ export function describeRecentAuthentication(harness: Harness) {
       const { client: providerOnly } = await providerUser();
       const none = await providerOnly.post('/api/reauthenticate', { password: goodPassword });
       expect(none.status).toBe(401);
-      expect((await opened.client().post('/api/reauthenticate', { password: 'x' })).status).toBe(
-        401,
-      );
+      expect(
+        (await providers.opened.client().post('/api/reauthenticate', { password: 'x' })).status,
+      ).toBe(401);
     });
 
     it('takes the provider again as the proof only when it brings back an identity linked to the caller', async () => {
       const { client, sub, user } = await providerUser();
       await age(client);
       const stale = (await me(client)).session.authenticatedAt;
-      const users = (await opened.db.selectFrom('user').select('id').execute()).length;
+      const users = (await providers.opened.db.selectFrom('user').select('id').execute()).length;
 
       // Another identity at the provider: an error page, and nothing changes.
       const stranger = uniqueSub();
@@ -180,7 +165,9 @@ export function describeRecentAuthentication(harness: Harness) {
       const after = await me(client);
       expect(after.user.id).toBe(user.id);
       expect(after.session.authenticatedAt).toBe(stale);
-      expect((await opened.db.selectFrom('user').select('id').execute()).length).toBe(users);
+      expect((await providers.opened.db.selectFrom('user').select('id').execute()).length).toBe(
+        users,
+      );
       expect(await keysOf(user.id)).toEqual([{ id: `alpha:${sub}`, password: false }]);
 
       const confirmed = await continueWith(client, 'alpha', sub, {
