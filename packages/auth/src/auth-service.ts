@@ -19,6 +19,7 @@ import { Throttle, type ThrottleLimits } from './throttle.ts';
 
 export interface AuthServiceOptions {
   db: Kysely<Database>;
+  /** The one module that makes, checks and ends sessions (sessions.ts). */
   sessions: Sessions;
   /** Receives the audit log: one line per event, never a secret. */
   logger: Logger;
@@ -45,7 +46,8 @@ export interface Caller {
 /**
  * Every flow of docs/API.md, once, for the JSON API and the HTML pages
  * alike. Inputs arrive validated (credentials.ts); expected failures come back
- * as values; cookies come back for the route to set.
+ * as values; session cookies come back, made by the sessions module, for the
+ * route to send (`sendSessionCookie`).
  */
 export function createAuthService({ db, sessions, logger, limits, passwords }: AuthServiceOptions) {
   const throttle = new Throttle(db, limits);

@@ -26,6 +26,7 @@ export interface IdentityServiceOptions {
   limits: ThrottleLimits;
   /** The public origin: the redirect URI is `<origin>/signin/<name>/callback`. */
   origin: string;
+  /** The one module that makes, checks and ends sessions (sessions.ts). */
   sessions: Sessions;
 }
 
