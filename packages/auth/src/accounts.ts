@@ -1,9 +1,9 @@
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import { generateIdFromEntropySize } from 'lucia';
-import type { CheckedCredential } from './create-verified-session.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
+import { type CheckedCredential, endAllSessions } from './sessions.ts';
 
 /** What may leave the server about a user. */
 export interface PublicUser {
@@ -85,7 +85,7 @@ export async function findPasswordAccount(
  * `false`, and nothing changed, when the stored hash is no longer the one
  * checked: another change came first, and this one's current password is
  * not current any more. The update locks the key row, so sign-ins that
- * checked the old password wait for the change (create-verified-session.ts).
+ * checked the old password wait for the change (sessions.ts).
  */
 export async function replacePassword(
   db: Kysely<Database>,
@@ -102,7 +102,7 @@ export async function replacePassword(
       .where('hashed_password', '=', credential.hashedPassword)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) return false;
-    await trx.deleteFrom('session').where('user_id', '=', userId).execute();
+    await endAllSessions(trx, userId);
     return true;
   });
 }
@@ -128,7 +128,7 @@ export async function setFirstPassword(
           created_at_ms: Date.now(),
         })
         .execute();
-      await trx.deleteFrom('session').where('user_id', '=', user.id).execute();
+      await endAllSessions(trx, user.id);
     });
     return true;
   } catch (error) {

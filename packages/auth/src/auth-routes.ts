@@ -10,8 +10,7 @@ import {
 } from './credentials.ts';
 import type { IdentityService } from './identity-service.ts';
 import { readJsonBody } from './read-json-body.ts';
-import { sendJson } from './response-headers.ts';
-import { setSessionCookie } from './set-session-cookie.ts';
+import { sendSessionCookie } from './sessions.ts';
 
 export interface AuthRoutesOptions {
   service: AuthService;
@@ -53,23 +52,23 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
       const input = await readJsonBody(c, signupSchema);
       const result = await service.signUp(input, addressOf(c), c.get('session'));
       if (!result.ok) fail(result);
-      setSessionCookie(c, result.cookie);
-      return sendJson(c, { user: result.user }, 201);
+      sendSessionCookie(c, result.cookie);
+      return c.json({ user: result.user }, 201);
     })
     .post('/signin', async (c) => {
       const input = await readJsonBody(c, signinSchema);
       const result = await service.signIn(input, addressOf(c), c.get('session'));
       if (!result.ok) fail(result);
-      setSessionCookie(c, result.cookie);
-      return sendJson(c, { user: result.user });
+      sendSessionCookie(c, result.cookie);
+      return c.json({ user: result.user });
     })
     .post('/signout', async (c) => {
-      setSessionCookie(c, await service.signOut(caller(c)));
+      sendSessionCookie(c, await service.signOut(caller(c)));
       return c.body(null, 204);
     })
     .get('/me', (c) => {
       const { user, session } = signedIn(c);
-      return sendJson(c, {
+      return c.json({
         user: { id: user.id, username: user.username },
         session: {
           expiresAt: session.expiresAt.toISOString(),
@@ -89,14 +88,14 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
       const input = await readJsonBody(c, passwordChangeSchema);
       const result = await service.changePassword(who, input);
       if (!result.ok) fail(result);
-      setSessionCookie(c, result.cookie);
+      sendSessionCookie(c, result.cookie);
       return c.body(null, 204);
     })
-    .get('/sessions', async (c) => sendJson(c, { sessions: await service.listSessions(caller(c)) }))
+    .get('/sessions', async (c) => c.json({ sessions: await service.listSessions(caller(c)) }))
     .delete('/sessions/:id', async (c) => {
       const result = await service.revokeSession(caller(c), c.req.param('id'));
       if (!result.ok) fail(result);
-      setSessionCookie(c, result.cookie);
+      sendSessionCookie(c, result.cookie);
       return c.body(null, 204);
     })
     .delete('/sessions', async (c) => {

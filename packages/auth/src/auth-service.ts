@@ -11,20 +11,16 @@ import {
   replacePassword,
   setFirstPassword,
 } from './accounts.ts';
-import type { AppLucia } from './create-lucia.ts';
-import { type CheckedCredential, createVerifiedSession } from './create-verified-session.ts';
 import { normalizeUsername } from './credentials.ts';
-import { endSession } from './end-session.ts';
 import { createPasswordVerifier, needsRehash, type PasswordHasher } from './password-hashing.ts';
-import { isRecentlyAuthenticated, markAuthenticated } from './recent-authentication.ts';
-import { sessionHandle } from './session-handle.ts';
-import { sessionCookie } from './session-lifetime.ts';
-import { createSessionToken, sessionIdOf } from './session-token.ts';
+import { isRecentlyAuthenticated } from './recent-authentication.ts';
+import type { SessionInfo, Sessions } from './sessions.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
 
 export interface AuthServiceOptions {
   db: Kysely<Database>;
-  lucia: AppLucia;
+  /** The one module that makes, checks and ends sessions (sessions.ts). */
+  sessions: Sessions;
   /** Receives the audit log: one line per event, never a secret. */
   logger: Logger;
   limits: ThrottleLimits;
@@ -40,14 +36,6 @@ export type Failure =
   | { ok: false; reason: 'invalid_input'; fields: Record<string, string> }
   | { ok: false; reason: 'too_many_attempts'; retryAfter: number };
 
-export interface SessionInfo {
-  /** An opaque handle, never the token. */
-  id: string;
-  createdAt: string;
-  expiresAt: string;
-  current: boolean;
-}
-
 /** Who is asking: the signed-in user and session, and the client address. */
 export interface Caller {
   user: User;
@@ -58,9 +46,10 @@ export interface Caller {
 /**
  * Every flow of docs/API.md, once, for the JSON API and the HTML pages
  * alike. Inputs arrive validated (credentials.ts); expected failures come back
- * as values; cookies come back for the route to set.
+ * as values; session cookies come back, made by the sessions module, for the
+ * route to send (`sendSessionCookie`).
  */
-export function createAuthService({ db, lucia, logger, limits, passwords }: AuthServiceOptions) {
+export function createAuthService({ db, sessions, logger, limits, passwords }: AuthServiceOptions) {
   const throttle = new Throttle(db, limits);
   const verifyPassword = createPasswordVerifier(passwords);
   const audit = logger.child({ audit: true });
@@ -68,32 +57,6 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
   function throttled(event: string, address: string, retryAfter: number): Failure {
     audit.warn({ event, clientAddress: address, retryAfter }, 'throttled');
     return { ok: false, reason: 'too_many_attempts', retryAfter };
-  }
-
-  /**
-   * A new session for `userId`, made only while `credential` is still the
-   * stored password (`null` once it has changed), replacing the caller's
-   * previous session if any. The cookie carries the token; the database
-   * holds its SHA-256. The user proved who it is now, unless
-   * `authenticatedAt` says when it last did.
-   */
-  async function startSession(
-    userId: string,
-    credential: CheckedCredential,
-    previous: Session | null,
-    options: { rehashed?: string; authenticatedAt?: Date } = {},
-  ): Promise<Cookie | null> {
-    const token = createSessionToken();
-    const session = await createVerifiedSession(db, {
-      userId,
-      credential,
-      sessionId: sessionIdOf(token),
-      rehashed: options.rehashed,
-      authenticatedAt: options.authenticatedAt ?? new Date(),
-    });
-    if (!session) return null;
-    if (previous) await endSession(db, previous.id);
-    return sessionCookie(lucia, token, session);
   }
 
   /**
@@ -154,15 +117,13 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
     );
     const credential = { keyId: passwordKeyId(user.username), hashedPassword };
     // Setting a password proves nothing new: the last proof carries over.
-    const cookie = await startSession(user.id, credential, null, {
+    const cookie = await sessions.create(user.id, credential, {
       authenticatedAt: session.authenticatedAt,
     });
-    return { ok: true, cookie: cookie ?? lucia.createBlankSessionCookie() };
+    return { ok: true, cookie: cookie ?? sessions.blankCookie() };
   }
 
   return {
-    startSession,
-
     async signUp(
       input: { username: string; password: string },
       address: string,
@@ -181,7 +142,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       const credential = { keyId: passwordKeyId(user.username), hashedPassword };
       // No session only if the password changed in the moment since: the
       // account is made, and its owner signs in with the new password.
-      const cookie = await startSession(user.id, credential, previous);
+      const cookie = await sessions.create(user.id, credential, { previous });
       return { ok: true, user, cookie };
     },
 
@@ -202,7 +163,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       const rehashed = needsRehash(credential.hashedPassword)
         ? await passwords.hash(password)
         : undefined;
-      const cookie = await startSession(user.id, credential, previous, { rehashed });
+      const cookie = await sessions.create(user.id, credential, { previous, rehashed });
       // The password changed while it was being checked: it is wrong now.
       if (!cookie) return failed(user.id);
       await result.succeeded();
@@ -211,9 +172,9 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
     },
 
     async signOut({ user, session, address }: Caller): Promise<Cookie> {
-      await endSession(db, session.id);
+      const cookie = await sessions.end(session.id);
       audit.info({ event: 'signout', userId: user.id, clientAddress: address }, 'signed out');
-      return lucia.createBlankSessionCookie();
+      return cookie;
     },
 
     /**
@@ -252,10 +213,10 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
         'password changed',
       );
       const credential = { keyId: result.credential.keyId, hashedPassword };
-      const cookie = await startSession(user.id, credential, null);
+      const cookie = await sessions.create(user.id, credential);
       // Without a session (the password changed again in the moment since),
       // the caller's cookie, whose session has ended, is deleted.
-      return { ok: true, cookie: cookie ?? lucia.createBlankSessionCookie() };
+      return { ok: true, cookie: cookie ?? sessions.blankCookie() };
     },
 
     /**
@@ -274,7 +235,7 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
         return { ok: false, reason: 'invalid_credentials' } satisfies Failure;
       }
       await result.succeeded();
-      await markAuthenticated(db, session.id, new Date());
+      await sessions.markAuthenticated(session.id, new Date());
       audit.info(
         { event: 'reauthenticated', userId: user.id, clientAddress: address, method: 'password' },
         'identity confirmed',
@@ -282,22 +243,8 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       return { ok: true } as const;
     },
 
-    async listSessions({ user, session }: Caller): Promise<SessionInfo[]> {
-      const rows = await db
-        .selectFrom('session')
-        .select(['id', 'created_at', 'expires_at'])
-        .where('user_id', '=', user.id)
-        .execute();
-      const now = Date.now();
-      return rows
-        .filter((row) => row.expires_at.getTime() > now)
-        .sort((a, b) => b.created_at.getTime() - a.created_at.getTime())
-        .map((row) => ({
-          id: sessionHandle(row.id),
-          createdAt: row.created_at.toISOString(),
-          expiresAt: row.expires_at.toISOString(),
-          current: row.id === session.id,
-        }));
+    listSessions({ user, session }: Caller): Promise<SessionInfo[]> {
+      return sessions.list(user.id, session.id);
     },
 
     /** Ends one of the caller's sessions by its handle; a blank cookie when it was the caller's own. */
@@ -305,32 +252,18 @@ export function createAuthService({ db, lucia, logger, limits, passwords }: Auth
       { user, session, address }: Caller,
       handle: string,
     ): Promise<{ ok: true; cookie: Cookie | null } | Failure> {
-      const rows = await db
-        .selectFrom('session')
-        .select('id')
-        .where('user_id', '=', user.id)
-        .execute();
-      const target = rows.find((row) => sessionHandle(row.id) === handle);
-      if (!target) return { ok: false, reason: 'not_found' };
-      await endSession(db, target.id);
+      const ended = await sessions.endByHandle(user.id, handle);
+      if (!ended) return { ok: false, reason: 'not_found' };
       audit.info(
         { event: 'session_revoked', userId: user.id, clientAddress: address, session: handle },
         'session revoked',
       );
-      return {
-        ok: true,
-        cookie: target.id === session.id ? lucia.createBlankSessionCookie() : null,
-      };
+      return { ok: true, cookie: ended === session.id ? sessions.blankCookie() : null };
     },
 
     /** Ends every session of the caller but the current one. */
     async revokeOtherSessions({ user, session, address }: Caller): Promise<number> {
-      const result = await db
-        .deleteFrom('session')
-        .where('user_id', '=', user.id)
-        .where('id', '!=', session.id)
-        .executeTakeFirst();
-      const count = Number(result.numDeletedRows);
+      const count = await sessions.endOthers(user.id, session.id);
       audit.info(
         { event: 'sessions_revoked', userId: user.id, clientAddress: address, count },
         'other sessions revoked',

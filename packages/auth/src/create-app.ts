@@ -8,7 +8,6 @@ import type { AppEnv } from './app-env.ts';
 import { authRoutes } from './auth-routes.ts';
 import { createAuthService } from './auth-service.ts';
 import { clientAddress } from './client-address.ts';
-import { createLucia } from './create-lucia.ts';
 import { describeProviderError } from './describe-provider-error.ts';
 import { handleError, handleNotFound } from './handle-error.tsx';
 import { healthRoute } from './health-route.ts';
@@ -21,6 +20,7 @@ import { createProviderDirectory } from './provider-directory.ts';
 import { providerRoutes } from './provider-routes.tsx';
 import { responseHeaders } from './response-headers.ts';
 import { sessionMiddleware } from './session-middleware.ts';
+import { createSessions } from './sessions.ts';
 import { styleRoute } from './style-route.ts';
 import { defaultLimits, type ThrottleLimits } from './throttle.ts';
 
@@ -49,16 +49,17 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'adapter'> {
  *
  * @example
  * const { db, adapter } = openDatabase({ url });
+ * const logger = createLogger('info');
  * const app = createApp({ db, adapter, origin: 'http://localhost:3000', logger });
  * const res = await app.request('/healthz');
  */
 export function createApp(options: CreateAppOptions) {
   const { db, origin, logger, trustProxy = false } = options;
-  const lucia = createLucia(options.adapter, { origin });
+  const sessions = createSessions({ db, adapter: options.adapter, origin });
   const limits = { ...defaultLimits, ...options.limits };
   const service = createAuthService({
     db,
-    lucia,
+    sessions,
     logger,
     limits,
     passwords: options.passwords ?? argon2Hasher,
@@ -70,7 +71,7 @@ export function createApp(options: CreateAppOptions) {
     providers,
     limits,
     origin,
-    startSession: service.startSession,
+    sessions,
   });
   // Discovery starts now, so that the first button is quick; a provider
   // that is down does not stop the app, and is asked again at the next try.
@@ -114,7 +115,7 @@ export function createApp(options: CreateAppOptions) {
   app.use((c, next) => (bodylessMethods.has(c.req.method) ? next() : limitBody(c, next)));
   // Before the session middleware: the stylesheet is the same for everyone.
   app.route('/', styleRoute());
-  app.use(sessionMiddleware(db, lucia));
+  app.use(sessionMiddleware(sessions));
   const addressOf = (c: Context) => clientAddress(c, trustProxy);
   app.route('/api', authRoutes({ service, identities, addressOf }));
   const choices = providers.list().map(({ name, label }) => ({ name, label }));

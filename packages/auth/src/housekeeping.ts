@@ -1,7 +1,7 @@
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import { pruneFlows } from './auth-flows.ts';
-import { deleteInBatches } from './delete-in-batches.ts';
+import { pruneSessions } from './sessions.ts';
 import { pruneThrottle } from './throttle.ts';
 
 /**
@@ -13,25 +13,7 @@ import { pruneThrottle } from './throttle.ts';
  */
 export async function runHousekeeping(db: Kysely<Database>): Promise<void> {
   const now = Date.now();
-  // Through Kysely, as Lucia's deleteExpiredSessions() would in one statement.
-  await deleteInBatches(
-    (limit) =>
-      db
-        .selectFrom('session')
-        .select('id')
-        .where('expires_at', '<=', new Date(now))
-        .limit(limit)
-        .execute(),
-    (rows) =>
-      db
-        .deleteFrom('session')
-        .where(
-          'id',
-          'in',
-          rows.map((row) => row.id),
-        )
-        .execute(),
-  );
+  await pruneSessions(db, now);
   await pruneThrottle(db, now);
   await pruneFlows(db, now);
 }

@@ -4,7 +4,6 @@ import type { Cookie, Session, User } from 'lucia';
 import * as client from 'openid-client';
 import type { Logger } from 'pino';
 import { saveFlow, takeFlow } from './auth-flows.ts';
-import type { CheckedCredential } from './create-verified-session.ts';
 import { deriveUsername, type NameClaims } from './derive-username.ts';
 import { describeProviderError, type ProviderErrorKind } from './describe-provider-error.ts';
 import {
@@ -16,7 +15,8 @@ import {
   unlinkIdentity,
 } from './identities.ts';
 import type { ProviderDirectory } from './provider-directory.ts';
-import { isRecentlyAuthenticated, markAuthenticated } from './recent-authentication.ts';
+import { isRecentlyAuthenticated } from './recent-authentication.ts';
+import type { Sessions } from './sessions.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
 
 export interface IdentityServiceOptions {
@@ -26,12 +26,8 @@ export interface IdentityServiceOptions {
   limits: ThrottleLimits;
   /** The public origin: the redirect URI is `<origin>/signin/<name>/callback`. */
   origin: string;
-  /** The auth service's one way to start a session (`AuthService.startSession`). */
-  startSession(
-    userId: string,
-    credential: CheckedCredential,
-    previous: Session | null,
-  ): Promise<Cookie | null>;
+  /** The one module that makes, checks and ends sessions (sessions.ts). */
+  sessions: Sessions;
 }
 
 /** Why a provider sign-in did not happen, for the route to show. */
@@ -73,7 +69,7 @@ const subjectPattern = /^[\x21-\x7e]{1,255}$/;
  * without a code or a token.
  */
 export function createIdentityService(options: IdentityServiceOptions) {
-  const { db, providers, origin, startSession } = options;
+  const { db, providers, origin, sessions } = options;
   const throttle = new Throttle(db, options.limits);
   const audit = options.logger.child({ audit: true });
 
@@ -238,7 +234,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
         if (!owner || owner.id !== flow.linkUserId || !input.session) {
           return fail('not_linked', { ...logged, userId: flow.linkUserId });
         }
-        await markAuthenticated(db, input.session.id, new Date(now));
+        await sessions.markAuthenticated(input.session.id, new Date(now));
         audit.info(
           { event: 'reauthenticated', userId: owner.id, ...logged, method: `provider:${name}` },
           'identity confirmed',
@@ -275,7 +271,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
         return {
           ok: true,
           outcome: 'signed_in',
-          cookie: await startSession(existing.id, providerKey, input.session),
+          cookie: await sessions.create(existing.id, providerKey, { previous: input.session }),
         };
       }
       // An attempt counts from here on, whether or not it makes the account.
@@ -305,7 +301,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
       return {
         ok: true,
         outcome: account.created ? 'signed_up' : 'signed_in',
-        cookie: await startSession(account.user.id, providerKey, input.session),
+        cookie: await sessions.create(account.user.id, providerKey, { previous: input.session }),
       };
     },
 

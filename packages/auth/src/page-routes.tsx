@@ -24,7 +24,7 @@ import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
 import { SigninPage } from './pages/signin-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
 import { readFormBody } from './read-form-body.ts';
-import { setSessionCookie } from './set-session-cookie.ts';
+import { sendSessionCookie } from './sessions.ts';
 
 export interface PageRoutesOptions {
   service: AuthService;
@@ -133,7 +133,7 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
             : { error: message };
         return render(c, <SignupPage {...page} {...shown} />, status);
       }
-      setSessionCookie(c, result.cookie);
+      sendSessionCookie(c, result.cookie);
       return c.redirect(confirmedPath('/', 'signed-up'), 303);
     })
     .get('/signin', (c) => render(c, <SigninPage user={c.get('user')} providers={providers} />))
@@ -149,12 +149,12 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
         const { status, message } = explain(c, result);
         return render(c, <SigninPage {...page} error={message} />, status);
       }
-      setSessionCookie(c, result.cookie);
+      sendSessionCookie(c, result.cookie);
       return c.redirect(confirmedPath('/', 'signed-in'), 303);
     })
     .post('/signout', async (c) => {
       const caller = callerOf(c);
-      if (caller) setSessionCookie(c, await service.signOut(caller));
+      if (caller) sendSessionCookie(c, await service.signOut(caller));
       return c.redirect(confirmedPath('/', 'signed-out'), 303);
     })
     .get('/account', async (c) => {
@@ -181,7 +181,7 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
               : { error: message };
         return renderAccount(c, caller, { password }, status);
       }
-      setSessionCookie(c, result.cookie);
+      sendSessionCookie(c, result.cookie);
       const done = form.data.currentPassword === undefined ? 'password-set' : 'password-changed';
       return c.redirect(confirmedPath('/account', done), 303);
     })
@@ -196,7 +196,7 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
         const sessionsError = 'That session had already ended.';
         return renderAccount(c, caller, { sessionsError }, 404);
       }
-      setSessionCookie(c, result.cookie);
+      sendSessionCookie(c, result.cookie);
       // The caller's own session: they are signed out now.
       if (result.cookie) return c.redirect(confirmedPath('/', 'signed-out'), 303);
       return c.redirect(confirmedPath('/account', 'session-revoked'), 303);

@@ -11,7 +11,7 @@ import { describeDuration } from './pages/describe-duration.ts';
 import { ErrorPage } from './pages/error-page.tsx';
 import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
 import type { ProviderDirectory } from './provider-directory.ts';
-import { setSessionCookie } from './set-session-cookie.ts';
+import { sendSessionCookie } from './sessions.ts';
 
 export interface ProviderRoutesOptions {
   identities: IdentityService;
@@ -149,7 +149,7 @@ export function providerRoutes({
         address: addressOf(c),
       });
       if (!result.ok) return renderFailure(c, result, name);
-      setSessionCookie(c, result.cookie);
+      sendSessionCookie(c, result.cookie);
       if (result.outcome === 'reauthenticated') {
         return c.redirect(confirmedPath('/account', 'reauthenticated'), 303);
       }

@@ -1,6 +1,3 @@
-import type { Database } from '@repo/schema/database';
-import type { Kysely } from 'kysely';
-
 /**
  * How recent a proof of identity the sensitive changes need (docs/API.md,
  * "Recent authentication"): setting a first password, linking or unlinking
@@ -21,21 +18,4 @@ export const reauthenticationWindowMs = 10 * 60 * 1000;
 export function isRecentlyAuthenticated(authenticatedAt: Date, now: number): boolean {
   const at = authenticatedAt.getTime();
   return at <= now && now - at < reauthenticationWindowMs;
-}
-
-/**
- * Records that the session's user proved who it is at `at` (the password
- * again, or its provider): the session may make the sensitive changes for
- * the next 10 minutes.
- */
-export async function markAuthenticated(
-  db: Kysely<Database>,
-  sessionId: string,
-  at: Date,
-): Promise<void> {
-  await db
-    .updateTable('session')
-    .set({ authenticated_at: at })
-    .where('id', '=', sessionId)
-    .execute();
 }

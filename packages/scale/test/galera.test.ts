@@ -1,8 +1,8 @@
 import { createAccount, passwordKeyId, replacePassword } from '@repo/auth/accounts';
 import type { AppDatabase } from '@repo/auth/app-database';
 import { createLogger } from '@repo/auth/create-logger';
-import { createVerifiedSession } from '@repo/auth/create-verified-session';
 import { unlinkIdentity } from '@repo/auth/identities';
+import { createVerifiedSession } from '@repo/auth/sessions';
 import { migrateToLatest } from '@repo/schema/migrate-to-latest';
 import { migrations } from '@repo/schema/mysql/migrations';
 import { stopProcess } from '@repo/testing/app-process';
@@ -95,6 +95,7 @@ describe("mysql: the app's pool on a Galera cluster", () => {
             userId: user.id,
             credential: checked,
             sessionId: `race${i}`,
+            expiresAt: new Date(Date.now() + 86_400_000),
             authenticatedAt: new Date(),
           }),
           replacePassword(changing, user.id, checked, 'new hash'),

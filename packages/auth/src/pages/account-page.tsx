@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { User } from 'lucia';
-import type { SessionInfo } from '../auth-service.ts';
 import type { Identities } from '../identity-service.ts';
+import type { SessionInfo } from '../sessions.ts';
 import { describeDuration } from './describe-duration.ts';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';

@@ -5,9 +5,9 @@ import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
 
 /**
  * What hono/secure-headers sends with its defaults, this CSP and a
- * same-origin Referrer-Policy: the app writes these out as plain values
- * (packages/auth/src/response-headers.ts), so that a Hono upgrade that
- * changes them is noticed here.
+ * same-origin Referrer-Policy, built here on its own: the app's
+ * (packages/auth/src/response-headers.ts) must send the same, so that a
+ * change to its options or a Hono upgrade that changes them is noticed.
  */
 async function referenceSecureHeaders(): Promise<[string, string][]> {
   const reference = new Hono()
