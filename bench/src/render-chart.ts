@@ -16,6 +16,8 @@ export interface Panel {
   title: string;
   /** The goal line; `atLeast`: bars at or above it meet it, else at or below. */
   goal: { value: number; label: string; atLeast: boolean };
+  /** False when the run was too loaded to judge the goal: the bars are grey. */
+  judged: boolean;
   bars: Bar[];
   /** How a value is printed above its bar. */
   format(value: number): string;
@@ -25,7 +27,14 @@ const panelWidth = 420;
 const height = 330;
 const top = 70;
 const plotHeight = 180;
-const colors = { met: '#2e7d32', missed: '#c62828', goal: '#555', text: '#222', muted: '#666' };
+const colors = {
+  met: '#2e7d32',
+  missed: '#c62828',
+  unjudged: '#9e9e9e',
+  goal: '#555',
+  text: '#222',
+  muted: '#666',
+};
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -50,7 +59,7 @@ function renderPanel(panel: Panel, x0: number): string {
   );
   panel.bars.forEach((bar, i) => {
     const met = panel.goal.atLeast ? bar.value >= panel.goal.value : bar.value <= panel.goal.value;
-    const color = met ? colors.met : colors.missed;
+    const color = !panel.judged ? colors.unjudged : met ? colors.met : colors.missed;
     const barWidth = slot * 0.5;
     const x = x0 + 40 + i * slot + (slot - barWidth) / 2;
     const center = x + barWidth / 2;

@@ -3,10 +3,11 @@
 // then bench/results.json, bench/results.md and bench/results.svg.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { listDialects, loadDialect } from '@repo/testing/dialect';
 import { type BenchPlan, benchDialect, type DialectReport } from './bench-dialect.ts';
+import { createLoadWatch, waitForQuietMachine } from './machine-load.ts';
 import type { ResultRow } from './result-row.ts';
 import { renderTables, writeResults } from './write-results.ts';
 
@@ -60,13 +61,22 @@ function appStartCommand(): string {
   return `\`${scripts.start}\``;
 }
 
-const log = (line: string) => console.error(`[bench] ${line}`);
+// BENCH_MAX_LOAD (default 1): the highest 1-minute load average at which a
+// run judges its goals; BENCH_QUIET_WAIT_S (default 600): how long a full run
+// waits for it before it starts anyway, judging none.
+const watch = createLoadWatch(Number(process.env.BENCH_MAX_LOAD ?? 1));
+const quietWaitMs = Number(process.env.BENCH_QUIET_WAIT_S ?? 600) * 1000;
+// Every line says the load it was written at.
+const log = (line: string) => console.error(`[bench load ${watch.read().toFixed(2)}] ${line}`);
+if (!quick && !(await waitForQuietMachine(watch, quietWaitMs, log))) {
+  log(`the machine did not become quiet: this run judges no goal`);
+}
 const selected = selectedDialects();
 const rows: ResultRow[] = [];
 const serverVersions: Partial<Record<string, string>> = {};
 const meRuns: Partial<Record<string, DialectReport['meRuns']>> = {};
 const startedAt = new Date();
-const loadBefore = loadavg()[0] ?? 0;
+const loadBefore = watch.read();
 for (const dialect of selected) {
   const report = await benchDialect(await loadDialect(dialect), plan, log);
   rows.push(...report.rows);
@@ -76,7 +86,7 @@ for (const dialect of selected) {
 const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
 if (quick || selected.length < dialects.length) {
   log(`done in ${durationS} s; a partial run writes no results file`);
-  console.log(renderTables(rows, selected));
+  console.log(renderTables(rows, selected, watch));
 } else {
   const tables = writeResults(rows, plan, {
     appStart: appStartCommand(),
@@ -87,7 +97,8 @@ if (quick || selected.length < dialects.length) {
     startedAt,
     durationS,
     loadBefore,
-    loadAfter: loadavg()[0] ?? 0,
+    loadAfter: watch.read(),
+    watch,
   });
   console.log(tables);
   // Said last, where it is read: the committed results are now replaced.
