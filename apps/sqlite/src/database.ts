@@ -3,9 +3,9 @@ import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
 import type { AppDatabase } from '@repo/auth/app-database';
 import type { Database } from '@repo/schema/database';
 import { SharedFileSqliteDialect } from '@repo/schema/sqlite/dialect';
+import { SqliteTimestamps } from '@repo/schema/sqlite/sqlite-timestamps';
 import Sqlite from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import { SqliteTimestamps } from './sqlite-timestamps.ts';
 
 export interface OpenDatabaseOptions {
   /** A file path, or `:memory:`. */
@@ -22,7 +22,7 @@ export function openDatabase({ path }: OpenDatabaseOptions): AppDatabase {
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON');
 
   // The same connection twice: Kysely, which sees SQLite's seconds as Dates
-  // (sqlite-timestamps.ts), in Kysely's SqliteDialect with a migration lock
+  // (SqliteTimestamps), in Kysely's SqliteDialect with a migration lock
   // for when two processes open the file...
   const db = new Kysely<Database>({
     dialect: new SharedFileSqliteDialect({ database }),

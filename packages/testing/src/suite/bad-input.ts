@@ -58,7 +58,12 @@ export function describeBadInput(harness: Harness) {
   async function counts() {
     const { db } = harness.main;
     const count = async (table: 'user' | 'key' | 'session') =>
-      Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirst())?.n);
+      (
+        await db
+          .selectFrom(table)
+          .select(db.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
     return { user: await count('user'), key: await count('key'), session: await count('session') };
   }
 
