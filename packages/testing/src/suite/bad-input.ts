@@ -91,7 +91,11 @@ export function describeBadInput(harness: Harness) {
             headerValue,
           ),
           async ([method, path], contentType, body, withCookie, origin, extra) => {
-            const client = new TestClient(harness.main.app, 'http://localhost:3000');
+            const client = new TestClient(
+              harness.main.app,
+              'http://localhost:3000',
+              harness.received,
+            );
             client.cookie = withCookie ? cookie : null;
             const headers: Record<string, string> = { ...extra, Origin: origin };
             if (contentType) headers['Content-Type'] = contentType;
