@@ -116,8 +116,8 @@ export interface AuthFlowTable {
  *   dialect.
  *
  * Numbers are numbers: `pg` would read BIGINT (and `COUNT(*)`) as a string,
- * so its pool is given a parser for it (`apps/postgres`); `mysql2` and
- * `better-sqlite3` read it as a number by default.
+ * so the app that uses it gives its pool a parser for it (the pool's `types`);
+ * `mysql2` and `better-sqlite3` read it as a number by default.
  *
  * @example
  * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
