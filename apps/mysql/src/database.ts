@@ -16,7 +16,9 @@ export interface OpenDatabaseOptions {
 
 export function openDatabase({ url, poolSize, logger }: OpenDatabaseOptions): AppDatabase {
   // DATETIME columns hold UTC: `timezone: 'Z'` makes mysql2 write and read
-  // them as UTC, whatever the server's or this process's time zone.
+  // them as UTC, whatever the server's or this process's time zone. BIGINT
+  // (the `*_ms` times, COUNT(*)) comes back as a number, as the Database type
+  // says: mysql2's default (`supportBigNumbers` off).
   const pool = mysql.createPool({
     uri: url,
     timezone: 'Z',

@@ -27,8 +27,26 @@ class ConnectingClient extends pg.Client {
   }
 }
 
+/**
+ * BIGINT (the schema's `*_ms` times and ids, and `COUNT(*)`) read as a
+ * number, as the `Database` type says: pg reads it as a string, for values
+ * past 2^53, which these never reach. Given to this pool's clients, not set
+ * on `pg.types`, which would change every pg client of the process.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: (id, format) =>
+    id === pg.types.builtins.INT8 && format !== 'binary'
+      ? Number
+      : pg.types.getTypeParser(id, format),
+};
+
 export function openDatabase({ url, poolSize, logger }: OpenDatabaseOptions): AppDatabase {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: ConnectingClient });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    Client: ConnectingClient,
+    types,
+  });
   // An idle connection that breaks (the server restarts) is reported here,
   // and the pool opens another when it needs one; without a listener the
   // error would end the process.

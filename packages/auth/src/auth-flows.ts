@@ -62,14 +62,14 @@ export async function takeFlow(
   if (!row) return null;
   const deleted = await db.deleteFrom('auth_flow').where('id', '=', id).executeTakeFirst();
   if (Number(deleted.numDeletedRows) !== 1) return null;
-  if (Number(row.expires_at_ms) <= now) return null;
+  if (row.expires_at_ms <= now) return null;
   return {
     provider: row.provider,
     state: row.state,
     codeVerifier: row.code_verifier,
     nonce: row.nonce,
     linkUserId: row.link_user_id,
-    reauthenticate: Number(row.reauthenticate) === 1,
+    reauthenticate: row.reauthenticate === 1,
   };
 }
 

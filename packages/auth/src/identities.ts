@@ -39,7 +39,7 @@ export async function listKeys(db: Kysely<Database>, userId: string): Promise<Us
   return rows.map((row) => ({
     provider: row.id.slice(0, row.id.indexOf(':')),
     hasPassword: row.hashed_password !== null,
-    createdAtMs: row.created_at_ms === null ? null : Number(row.created_at_ms),
+    createdAtMs: row.created_at_ms,
   }));
 }
 

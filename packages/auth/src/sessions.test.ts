@@ -2,12 +2,12 @@ import { BetterSqlite3Adapter } from '@lucia-auth/adapter-sqlite';
 import type { Database } from '@repo/schema/database';
 import { migrateToLatest } from '@repo/schema/migrate-to-latest';
 import { migrations } from '@repo/schema/sqlite/migrations';
+// The SQLite dialect's type boundary (Dates as seconds), as the app wires it.
+import { SqliteTimestamps } from '@repo/schema/sqlite/sqlite-timestamps';
 import Sqlite from 'better-sqlite3';
 import { Hono } from 'hono';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-// The SQLite dialect's type boundary (Dates as seconds), as the app wires it.
-import { SqliteTimestamps } from '../../../apps/sqlite/src/sqlite-timestamps.ts';
 import { sessionMiddleware } from './session-middleware.ts';
 import { createSessions, sendSessionCookie, sessionIdOf } from './sessions.ts';
 

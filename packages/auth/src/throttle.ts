@@ -175,7 +175,7 @@ export class Throttle {
       .execute();
     const limiting = newest[limit];
     if (!limiting) return 0;
-    return Math.ceil((Number(limiting.at_ms) + windowMs - event.at) / 1000);
+    return Math.ceil((limiting.at_ms + windowMs - event.at) / 1000);
   }
 
   /**
@@ -194,7 +194,7 @@ export class Throttle {
         .where('username', '=', username)
         .executeTakeFirst();
       if (row) {
-        const wait = usernameLockWait(row.failures, Number(row.last_failure_ms), now);
+        const wait = usernameLockWait(row.failures, row.last_failure_ms, now);
         if (wait > 0) return wait;
         // On a Galera cluster, the same UPDATE on another node at the same
         // time fails at COMMIT instead (a write conflict): a lost race too.

@@ -25,7 +25,7 @@ export interface KeyTable {
   user_id: string;
   hashed_password: string | null;
   /** When the key was made (app clock, ms); null for keys older than migration 0005. */
-  created_at_ms: ColumnType<number | string | null, number | undefined, number>;
+  created_at_ms: ColumnType<number | null, number | undefined, number>;
   lock_version: LockVersion;
 }
 
@@ -46,17 +46,17 @@ export interface SessionTable {
 }
 
 /**
- * Milliseconds since the epoch, from the app's clock. Written as a number;
- * read back as a number, except from `pg`, which returns BIGINT as a string.
+ * Milliseconds since the epoch, from the app's clock, in a BIGINT (INTEGER on
+ * SQLite), read back as a number on every dialect (see `Database`).
  */
-export type EpochMs = ColumnType<number | string, number, number>;
+export type EpochMs = ColumnType<number, number, number>;
 
 /**
  * One throttled event of a client address: a failed sign-in, an account
  * created, or a provider sign-in started. Counted in a sliding window; old rows are pruned.
  */
 export interface ThrottleEventTable {
-  id: Generated<number | string>;
+  id: Generated<number>;
   kind: 'signin_failure' | 'signup' | 'provider_flow';
   client_address: string;
   at_ms: EpochMs;
@@ -97,11 +97,27 @@ export interface AuthFlowTable {
 }
 
 /**
- * The tables, the same for every dialect. A point in time is a `Date`: `pg`
- * (TIMESTAMPTZ) and `mysql2` (DATETIME read as UTC) give one; a dialect
- * without a date type converts at its app's Kysely, with a plugin, so that
- * the code above sees one type. A column named `*_at` is a point in time;
- * one named `*_ms` holds milliseconds since the epoch, from the app's clock.
+ * The tables, the same for every dialect, as the app sees them: each
+ * dialect's wiring converts at its driver or its Kysely, so that the code
+ * above sees one type per column.
+ *
+ * Two conventions for time, on purpose:
+ * - A column named `*_at` is a point in time, a `Date`. These are the
+ *   columns of the tables Lucia's adapters also read and write (`session`,
+ *   `user`), in each dialect's own date type, as the adapters want it:
+ *   TIMESTAMPTZ (`pg` gives a `Date`), DATETIME (`mysql2` reads it as UTC),
+ *   INTEGER seconds on SQLite, which has no date type
+ *   (`SqliteTimestamps`, in `sqlite/`, converts for Kysely), and the
+ *   database's clock fills `created_at`.
+ * - A column named `*_ms` holds milliseconds since the epoch from the app's
+ *   clock, in a BIGINT (INTEGER on SQLite): the tables only this app uses
+ *   (throttling, provider flows), compared with the `now` the app passes in
+ *   (which tests can stop), to the millisecond, with no conversion on any
+ *   dialect.
+ *
+ * Numbers are numbers: `pg` would read BIGINT (and `COUNT(*)`) as a string,
+ * so the app that uses it gives its pool a parser for it (the pool's `types`);
+ * `mysql2` and `better-sqlite3` read it as a number by default.
  *
  * @example
  * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -1,10 +1,4 @@
 /**
- * Every session token a test has received (test-client.ts records each
- * `Set-Cookie`), for the log check at the end of a test file.
- */
-export const receivedTokens = new Set<string>();
-
-/**
  * A statement of SQL, with its values or without: no app log line carries
  * one. (MySQL's own messages name a statement's kind, `in 'INSERT INTO'`,
  * with nothing after it: that is no statement.) A quote before a name may
@@ -18,11 +12,11 @@ const tokenShape = /\b(?:[a-z2-7]{40}|[a-z2-7]{52})\b/;
 /**
  * The log lines that carry what no log line may (docs/API.md, "No secret
  * leaves the server"): a password hash, a session token (one of `tokens`,
- * or anything shaped like one), or SQL text. Each is described with the
+ * the ones the tests were given, or anything shaped like one), or SQL text. Each is described with the
  * secret cut out, so that the report does not print it again.
  *
  * @example
- * expect(findLogLeaks(lines, receivedTokens)).toEqual([]);
+ * expect(findLogLeaks(lines, harness.received)).toEqual([]);
  */
 export function findLogLeaks(lines: readonly string[], tokens: Iterable<string>): string[] {
   const known = [...tokens].filter(Boolean);

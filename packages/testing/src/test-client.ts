@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { receivedTokens } from './find-log-leaks.ts';
 
 /** Anything that answers requests like a Hono app's `request()`. */
 export interface RequestTarget {
@@ -46,11 +45,7 @@ export interface SetSessionCookie {
   attributes: Map<string, string>;
 }
 
-/**
- * Every session cookie a response sets (a new one, or one that deletes a
- * cookie), in order. Each token is recorded for the log check
- * (find-log-leaks.ts).
- */
+/** Every session cookie a response sets (a new one, or one that deletes a cookie), in order. */
 export function sessionCookiesOf(response: Response): SetSessionCookie[] {
   const cookies: SetSessionCookie[] = [];
   for (const header of response.headers.getSetCookie()) {
@@ -59,7 +54,6 @@ export function sessionCookiesOf(response: Response): SetSessionCookie[] {
     const name = pair.slice(0, equals);
     if (!(sessionCookieNames as readonly string[]).includes(name)) continue;
     const value = pair.slice(equals + 1);
-    if (value) receivedTokens.add(value);
     cookies.push({
       name,
       value,
@@ -92,7 +86,9 @@ export function cookieHeaderOf(response: Response): string {
 
 /**
  * A client as a browser would be: it sends the right `Origin` on unsafe
- * requests and keeps the session cookies the app sets or deletes.
+ * requests and keeps the session cookies the app sets or deletes. Each
+ * session token it is given also goes into `received`, the set the log check
+ * at the end of the test file looks for (find-log-leaks.ts): the harness's.
  */
 export class TestClient {
   /** The cookies it holds, by name, as a browser's jar. */
@@ -101,10 +97,17 @@ export class TestClient {
   address: string;
   readonly #target: RequestTarget;
   readonly #origin: string;
+  readonly #received: Set<string>;
 
-  constructor(target: RequestTarget, origin: string, address = uniqueAddress()) {
+  constructor(
+    target: RequestTarget,
+    origin: string,
+    received: Set<string>,
+    address = uniqueAddress(),
+  ) {
     this.#target = target;
     this.#origin = origin;
+    this.#received = received;
     this.address = address;
   }
 
@@ -146,6 +149,7 @@ export class TestClient {
       socketBindings(this.address),
     );
     for (const { name, value, attributes } of sessionCookiesOf(response)) {
+      if (value) this.#received.add(value);
       if (attributes.get('max-age') === '0') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }

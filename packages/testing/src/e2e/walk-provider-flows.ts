@@ -23,7 +23,7 @@ export interface ProviderWalkOptions extends WalkOptions {
  * `form-action` must allow.
  */
 export async function walkProviderFlows(options: ProviderWalkOptions): Promise<void> {
-  const { browser, origin, screenshot, first, second } = options;
+  const { browser, origin, screenshot, first, second, received } = options;
   const { context, page, problems } = await openBrowser(browser, origin);
   const login = 'river';
 
@@ -32,6 +32,13 @@ export async function walkProviderFlows(options: ProviderWalkOptions): Promise<v
   async function continueAt(name: string) {
     await context.clearCookies({ domain: new URL(first.issuer).hostname });
     await clickThrough(page, button(page, name));
+  }
+
+  // The session token the browser now holds goes to the log check.
+  async function recordSession() {
+    for (const cookie of await context.cookies(origin)) {
+      if (cookie.name.endsWith('auth_session')) received.add(cookie.value);
+    }
   }
 
   async function atProvider(issuer: string, account: string | null) {
@@ -49,6 +56,7 @@ export async function walkProviderFlows(options: ProviderWalkOptions): Promise<v
   await screenshot(page, 'provider-login');
   await atProvider(first.issuer, login);
   expect(pathOf(page)).toBe('/account');
+  await recordSession();
   expect(await page.locator('main').textContent()).toContain(`You are signed in as ${login}.`);
   const methods = page.getByRole('region', { name: 'Ways to sign in' });
   expect(await methods.textContent()).toContain('Not set');
@@ -78,6 +86,7 @@ export async function walkProviderFlows(options: ProviderWalkOptions): Promise<v
   await continueAt(`Continue with ${first.label}`);
   await atProvider(first.issuer, login);
   expect(pathOf(page)).toBe('/account');
+  await recordSession();
   expect(await page.locator('main').textContent()).toContain(`You are signed in as ${login}.`);
 
   // Cancelled at the provider: an error page with a way back.

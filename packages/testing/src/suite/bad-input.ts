@@ -58,7 +58,12 @@ export function describeBadInput(harness: Harness) {
   async function counts() {
     const { db } = harness.main;
     const count = async (table: 'user' | 'key' | 'session') =>
-      Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirst())?.n);
+      (
+        await db
+          .selectFrom(table)
+          .select(db.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
     return { user: await count('user'), key: await count('key'), session: await count('session') };
   }
 
@@ -86,7 +91,11 @@ export function describeBadInput(harness: Harness) {
             headerValue,
           ),
           async ([method, path], contentType, body, withCookie, origin, extra) => {
-            const client = new TestClient(harness.main.app, 'http://localhost:3000');
+            const client = new TestClient(
+              harness.main.app,
+              'http://localhost:3000',
+              harness.received,
+            );
             client.cookie = withCookie ? cookie : null;
             const headers: Record<string, string> = { ...extra, Origin: origin };
             if (contentType) headers['Content-Type'] = contentType;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildRun, startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import { countStatuses } from '../count-statuses.ts';
-import { cookieHeaderOf, uniqueAddress } from '../test-client.ts';
+import { findLogLeaks } from '../find-log-leaks.ts';
+import { cookieHeaderOf, sessionCookieOf, uniqueAddress } from '../test-client.ts';
 
 /** Several app processes serving one database, as behind a load balancer. */
 export interface Fleet {
@@ -84,6 +85,14 @@ export function describeFleet(title: string, startFleet: StartFleet) {
     let fleet: Fleet;
     /** The process the `i`-th request goes to, round the fleet. */
     const at = (i: number) => fleet.urls[i % fleet.urls.length] as string;
+    /** Every session token the processes gave, which their logs must not carry. */
+    const received = new Set<string>();
+    /** The `Cookie` header of the session a response sets, its token recorded. */
+    const sessionOf = (response: Response) => {
+      const token = sessionCookieOf(response)?.value;
+      if (token) received.add(token);
+      return cookieHeaderOf(response);
+    };
 
     // One fleet for these cases, started on a new database.
     beforeAll(async () => {
@@ -91,8 +100,10 @@ export function describeFleet(title: string, startFleet: StartFleet) {
     });
     afterAll(async () => {
       for (const run of fleet?.runs ?? []) expect(await stopProcess(run)).toBe(0);
-      // No process answered a 500 (it would have logged it).
+      // No process answered a 500 (it would have logged it), or logged a secret.
       for (const run of fleet?.runs ?? []) expect(run.output()).not.toContain('unexpected error');
+      const lines = (fleet?.runs ?? []).flatMap((run) => run.output().split('\n'));
+      expect(findLogLeaks(lines, received), 'what the processes logged').toEqual([]);
     });
 
     it('starts together on a new database: one process applies the migrations, the others find them applied', async () => {
@@ -111,7 +122,7 @@ export function describeFleet(title: string, startFleet: StartFleet) {
     it('knows a session on every process at once, and signing out ends it everywhere at once', async () => {
       const signup = await post(at(0), '/api/signup', { username: 'everywhere', password });
       expect(signup.status).toBe(201);
-      const cookie = cookieHeaderOf(signup);
+      const cookie = sessionOf(signup);
       for (const url of fleet.urls) expect((await me(url, cookie)).status).toBe(200);
       expect((await post(at(1), '/api/signout', undefined, cookie)).status).toBe(204);
       for (const url of fleet.urls) expect((await me(url, cookie)).status).toBe(401);
@@ -122,7 +133,7 @@ export function describeFleet(title: string, startFleet: StartFleet) {
       for (let i = 0; i < 20; i += 1) {
         const signin = await post(at(i), '/api/signin', { username: 'everywhere', password });
         expect(signin.status).toBe(200);
-        const session = cookieHeaderOf(signin);
+        const session = sessionOf(signin);
         expect((await me(at(i + 1), session)).status).toBe(200);
         expect((await post(at(i + 2), '/api/signout', undefined, session)).status).toBe(204);
         expect((await me(at(i + 3), session)).status).toBe(401);
@@ -131,10 +142,10 @@ export function describeFleet(title: string, startFleet: StartFleet) {
 
     it('ends every other session on every process at once when the password changes', async () => {
       const signup = await post(at(0), '/api/signup', { username: 'changing', password });
-      const first = cookieHeaderOf(signup);
+      const first = sessionOf(signup);
       const signin = await post(at(1), '/api/signin', { username: 'changing', password });
       expect(signin.status).toBe(200);
-      const second = cookieHeaderOf(signin);
+      const second = sessionOf(signin);
 
       const newPassword = 'another long password';
       const change = await post(
@@ -144,7 +155,7 @@ export function describeFleet(title: string, startFleet: StartFleet) {
         second,
       );
       expect(change.status).toBe(204);
-      const renewed = cookieHeaderOf(change);
+      const renewed = sessionOf(change);
       for (const url of fleet.urls) {
         expect((await me(url, first)).status).toBe(401);
         expect((await me(url, second)).status).toBe(401);

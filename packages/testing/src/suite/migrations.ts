@@ -46,7 +46,7 @@ export function describeMigrations(harness: Harness) {
 
       const stored = await opened.db.selectFrom('session').select('id').execute();
       expect(stored.map((row) => row.id)).not.toContain(token);
-      const client = new TestClient(opened.app, origin);
+      const client = new TestClient(opened.app, origin, harness.received);
       client.cookies.set('auth_session', token);
       const me = await client.get('/api/me');
       expect(me.status).toBe(200);

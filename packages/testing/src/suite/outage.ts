@@ -7,7 +7,7 @@ import {
 } from '../app-process.ts';
 import { countStatuses } from '../count-statuses.ts';
 import type { Harness } from '../harness.ts';
-import { cookieHeaderOf, jsonOf } from '../test-client.ts';
+import { cookieHeaderOf, jsonOf, sessionCookieOf } from '../test-client.ts';
 
 const origin = 'http://localhost:3000';
 const password = 'a long enough password';
@@ -23,14 +23,19 @@ async function startBehindOutage(harness: Harness) {
   return { outage, run };
 }
 
-/** Signs `username` up at the app at `url`: the Cookie header of its session. */
-async function signUp(url: string, username: string): Promise<string> {
+/**
+ * Signs `username` up at the app at `url`: the Cookie header of its session,
+ * whose token goes into `received` for the log check.
+ */
+async function signUp(url: string, username: string, received: Set<string>): Promise<string> {
   const signup = await fetch(`${url}/api/signup`, {
     method: 'POST',
     headers: { Origin: origin, 'Content-Type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
   expect(signup.status).toBe(201);
+  const cookie = sessionCookieOf(signup);
+  if (cookie?.value) received.add(cookie.value);
   return cookieHeaderOf(signup);
 }
 
@@ -40,7 +45,7 @@ export function describeOutage(harness: Harness) {
       const { outage, run } = await startBehindOutage(harness);
       try {
         const { url } = await waitForServing(run);
-        const cookie = await signUp(url, 'outage_user');
+        const cookie = await signUp(url, 'outage_user', harness.received);
 
         await outage.begin();
         // Reads go on where the dialect allows it (SQLite's WAL); writes never do.
@@ -96,7 +101,7 @@ export function describeOutage(harness: Harness) {
       const { outage, run } = await startBehindOutage(harness);
       try {
         const { url } = await waitForServing(run);
-        const cookie = await signUp(url, 'held_user');
+        const cookie = await signUp(url, 'held_user', harness.received);
         const sessions = () =>
           fetch(`${url}/api/sessions`, { headers: { Cookie: cookie } }).then(
             (response) => response.status,

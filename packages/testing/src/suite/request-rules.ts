@@ -5,8 +5,11 @@ import { jsonOf } from '../test-client.ts';
 export function describeRequestRules(harness: Harness) {
   async function countUsers(): Promise<number> {
     const { db } = harness.main;
-    const row = await db.selectFrom('user').select(db.fn.countAll().as('n')).executeTakeFirst();
-    return Number(row?.n);
+    const row = await db
+      .selectFrom('user')
+      .select(db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return row.n;
   }
 
   function signup(init: RequestInit) {

@@ -68,7 +68,7 @@ export function describeSignUp(harness: Harness) {
       const { client, db } = harness.main;
       const before = await db
         .selectFrom('user')
-        .select(db.fn.countAll().as('n'))
+        .select(db.fn.countAll<number>().as('n'))
         .executeTakeFirst();
       const response = await client().post('/api/signup', { username, password: goodPassword });
       expect(response.status).toBe(400);
@@ -77,8 +77,11 @@ export function describeSignUp(harness: Harness) {
         code: 'invalid_input',
         fields: { username: expect.any(String) },
       });
-      const after = await db.selectFrom('user').select(db.fn.countAll().as('n')).executeTakeFirst();
-      expect(Number(after?.n)).toBe(Number(before?.n));
+      const after = await db
+        .selectFrom('user')
+        .select(db.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
+      expect(after?.n).toBe(before?.n);
     });
 
     it('signs no one in by a name that is an account’s only once lower-cased from outside ASCII', async () => {

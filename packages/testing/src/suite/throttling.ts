@@ -237,7 +237,7 @@ export function describeThrottling(harness: Harness) {
 
     it('counts an IPv6 client by its /64, and an IPv4-mapped address as its IPv4 address', async () => {
       const { app, origin, username } = await throttledApp();
-      const from = (address: string) => new TestClient(app, origin, address);
+      const from = (address: string) => new TestClient(app, origin, harness.received, address);
       const fail = (address: string) =>
         from(address).post('/api/signin', { username: uniqueUsername(), password: 'nope' });
       for (let i = 1; i <= limits.signinPerAddress; i += 1) {
@@ -265,12 +265,15 @@ export function describeThrottling(harness: Harness) {
       const second = await harness.open({ limits, database: first.database });
       const address = uniqueAddress();
       for (let i = 0; i < limits.signinPerAddress; i += 1) {
-        await new TestClient(first.app, first.origin, address).post('/api/signin', {
-          username: first.username,
-          password: 'nope',
-        });
+        await new TestClient(first.app, first.origin, harness.received, address).post(
+          '/api/signin',
+          {
+            username: first.username,
+            password: 'nope',
+          },
+        );
       }
-      const elsewhere = new TestClient(second.app, second.origin, address);
+      const elsewhere = new TestClient(second.app, second.origin, harness.received, address);
       await expectTooMany(
         await elsewhere.post('/api/signin', { username: first.username, password: goodPassword }),
         600,

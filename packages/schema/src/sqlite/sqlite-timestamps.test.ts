@@ -1,4 +1,3 @@
-import type { Database } from '@repo/schema/database';
 import {
   DummyDriver,
   Kysely,
@@ -7,6 +6,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import type { Database } from '../database.ts';
 import { SqliteTimestamps } from './sqlite-timestamps.ts';
 
 // Compiles queries without a database: the plugin's work is on the query tree.
