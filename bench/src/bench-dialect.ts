@@ -44,11 +44,18 @@ export interface DialectReport {
 }
 
 const origin = 'http://localhost:3000';
-const kinds: ServerKind[] = ['app', 'bareLucia', 'betterAuth', 'baseline'];
+
+/** The user each server that signs up its own (all but the baseline) signs up. */
+const usernameOf: Record<Exclude<ServerKind, 'baseline'>, string> = {
+  app: 'bench_user',
+  bareLucia: 'bench_lucia',
+  bareLuciaOnce: 'bench_lucia_once',
+  betterAuth: 'bench_better_auth',
+};
 
 /**
  * Runs every scenario of one dialect on a fresh database: start-up, `/api/me`
- * of the app, its two peers and the baseline (in rounds whose order turns;
+ * of the app, its peers (two, three on SQLite) and the baseline (in rounds whose order turns;
  * the best run of each counts), then sign-in load in two windows, with a
  * probe of `/api/me` running through them and the idle windows between, on
  * the app and then on the baseline as a control. Stops every server and
@@ -61,6 +68,9 @@ export async function benchDialect(
 ): Promise<DialectReport> {
   const database = await createBenchDatabase(dialect);
   const servers = serversOf(dialect.name);
+  // Every server of the dialect; the figures of one it has not are `null` in its rows.
+  const kinds = Object.keys(servers) as ServerKind[];
+  const once = kinds.includes('bareLuciaOnce');
   // better-auth signs its cookie: the same secret for every start of the run.
   const env = {
     ...database.env,
@@ -69,8 +79,10 @@ export async function benchDialect(
   };
   const running: ServerProcess[] = [];
   const start = async (which: ServerKind, ready: ReadyCheck) => {
+    const entry = servers[which];
+    if (!entry) throw new Error(`${dialect.name} has no ${which} server`);
     const server = await startServerProcess(
-      servers[which],
+      entry,
       env,
       ready,
       which === 'app' ? plan.appNodeFlags : [],
@@ -90,8 +102,8 @@ export async function benchDialect(
     // tables); each server signs up a user of its own, the baseline reads the app's.
     const users = {} as Record<ServerKind, { username: string; cookie: string }>;
     const first = await start('app', { path: '/healthz' });
-    users.app = { username: 'bench_user', cookie: '' };
-    users.app.cookie = await signUp('app', first.url, { username: 'bench_user', password });
+    users.app = { username: usernameOf.app, cookie: '' };
+    users.app.cookie = await signUp('app', first.url, { username: usernameOf.app, password });
     users.baseline = users.app;
     // The sign-in load signs in one user per connection: more than five
     // sign-ins at once for one username are throttled (each counts as a
@@ -102,9 +114,11 @@ export async function benchDialect(
     }));
     for (const user of signinUsers) await signUp('app', first.url, user);
     await stop(first);
-    for (const peer of ['bareLucia', 'betterAuth'] as const) {
+    // The two bare Lucia servers share the guide's tables, each with its own user.
+    const peers = kinds.filter((kind) => kind !== 'app' && kind !== 'baseline');
+    for (const peer of peers) {
       const server = await start(peer, { path: '/api/me', status: 401 });
-      const username = peer === 'bareLucia' ? 'bench_lucia' : 'bench_better_auth';
+      const username = usernameOf[peer];
       users[peer] = { username, cookie: await signUp(peer, server.url, { username, password }) };
       await stop(server);
     }
@@ -287,6 +301,14 @@ export async function benchDialect(
         bareLuciaP99Ms: bestOf.bareLucia.result.p99Ms,
         bareLuciaCpuUsPerRequest: bestOf.bareLucia.cpuUsPerRequest,
         bareLuciaRssMb: peakUnderMe('bareLucia'),
+        ...(once && {
+          ratioToBareLuciaOnce: rps('app') / rps('bareLuciaOnce'),
+          bareLuciaOnceRps: rps('bareLuciaOnce'),
+          bareLuciaOnceP50Ms: bestOf.bareLuciaOnce.result.p50Ms,
+          bareLuciaOnceP99Ms: bestOf.bareLuciaOnce.result.p99Ms,
+          bareLuciaOnceCpuUsPerRequest: bestOf.bareLuciaOnce.cpuUsPerRequest,
+          bareLuciaOnceRssMb: peakUnderMe('bareLuciaOnce'),
+        }),
         betterAuthRps: rps('betterAuth'),
         betterAuthP50Ms: bestOf.betterAuth.result.p50Ms,
         betterAuthP99Ms: bestOf.betterAuth.result.p99Ms,
@@ -334,6 +356,10 @@ export async function benchDialect(
         peakRssMb: peak.app,
         bareLuciaStartupMs: startupMs('bareLucia'),
         bareLuciaRssMb: idleRss.bareLucia,
+        ...(once && {
+          bareLuciaOnceStartupMs: startupMs('bareLuciaOnce'),
+          bareLuciaOnceRssMb: idleRss.bareLuciaOnce,
+        }),
         betterAuthStartupMs: startupMs('betterAuth'),
         betterAuthRssMb: idleRss.betterAuth,
       }),
@@ -372,7 +398,7 @@ function best(runs: Measured[]): Measured {
 
 /**
  * Signs a new user up through the server's own route, and returns its
- * session cookie (`name=value`): the app's and the bare Lucia server's
+ * session cookie (`name=value`): the app's and the bare Lucia servers'
  * `POST /api/signup`, better-auth's `POST /api/auth/sign-up/email`.
  */
 async function signUp(
@@ -383,8 +409,11 @@ async function signUp(
   const betterAuth = kind === 'betterAuth';
   const response = await fetch(`${url}${betterAuth ? '/api/auth/sign-up/email' : '/api/signup'}`, {
     method: 'POST',
-    // The bare Lucia server checks Origin against Host, as its guide does.
-    headers: { Origin: kind === 'bareLucia' ? url : origin, 'Content-Type': 'application/json' },
+    // The bare Lucia servers check Origin against Host, as their guide does.
+    headers: {
+      Origin: kind === 'bareLucia' || kind === 'bareLuciaOnce' ? url : origin,
+      'Content-Type': 'application/json',
+    },
     body: JSON.stringify(
       betterAuth
         ? {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** A server file and the package folder it starts from, as `pnpm start` would. */
@@ -7,19 +8,29 @@ export interface ServerEntry {
 }
 
 /** The servers `pnpm bench` compares, each in a process of its own. */
-export type ServerKind = 'app' | 'bareLucia' | 'betterAuth' | 'baseline';
+export type ServerKind = 'app' | 'bareLucia' | 'bareLuciaOnce' | 'betterAuth' | 'baseline';
+
+/** Every dialect's servers, and the bare Lucia server prepared once where it has one. */
+export type DialectServers = Record<Exclude<ServerKind, 'bareLuciaOnce'>, ServerEntry> & {
+  bareLuciaOnce?: ServerEntry;
+};
 
 /**
- * The app of a dialect (`apps/<name>/src/main.ts`), its two peers and the
+ * The app of a dialect (`apps/<name>/src/main.ts`), its peers and the
  * baseline: the bench's own servers for that driver, each written from its
- * library's documentation (`src/bare-lucia/<name>.ts`, ...).
+ * library's documentation (`src/bare-lucia/<name>.ts`, ...). The bare Lucia
+ * server whose statements are prepared once (`bareLuciaOnce`) is there only
+ * for a dialect with a `src/bare-lucia/<name>-prepared-once.ts` (SQLite, whose
+ * app prepares each SQL text once). In the order the tables list them.
  */
-export function serversOf(dialect: string): Record<ServerKind, ServerEntry> {
+export function serversOf(dialect: string): DialectServers {
   const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
   const bench = (file: string) => ({ file: path(file), cwd: path('..') });
+  const preparedOnce = bench(`./bare-lucia/${dialect}-prepared-once.ts`);
   return {
     app: { file: path(`../../apps/${dialect}/src/main.ts`), cwd: path(`../../apps/${dialect}`) },
     bareLucia: bench(`./bare-lucia/${dialect}.ts`),
+    ...(existsSync(preparedOnce.file) ? { bareLuciaOnce: preparedOnce } : {}),
     betterAuth: bench(`./better-auth/${dialect}.ts`),
     baseline: bench(`./baseline/${dialect}.ts`),
   };

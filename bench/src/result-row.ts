@@ -13,6 +13,12 @@ export interface ResultRow {
   ratioOf: string | null;
   /** `me`: the app's rps ÷ the bare Lucia server's. */
   ratioToBareLucia: number | null;
+  /**
+   * `me`: the app's rps ÷ the bare Lucia server's whose statements are
+   * prepared once (SQLite only; `null` on the others). Where it is not `null`,
+   * the throughput goal is judged by it.
+   */
+  ratioToBareLuciaOnce: number | null;
   /** `me`: the app's rps ÷ better-auth's. */
   ratioToBetterAuth: number | null;
   /** `me-during-signin`: the control's (the baseline's) p99 during ÷ idle, beside the app's `ratio`. */
@@ -31,13 +37,23 @@ export interface ResultRow {
   baselineStartupMs: number | null;
   /** `startup`: the highest RSS of the app's whole life in the run (after every load). */
   peakRssMb: number | null;
-  /** The peers, figure for figure like the app's: the bare Lucia server and better-auth. */
+  /**
+   * The peers, figure for figure like the app's: the bare Lucia server, the
+   * same with its statements prepared once (`bareLuciaOnce`, SQLite only), and
+   * better-auth.
+   */
   bareLuciaRps: number | null;
   bareLuciaP50Ms: number | null;
   bareLuciaP99Ms: number | null;
   bareLuciaCpuUsPerRequest: number | null;
   bareLuciaRssMb: number | null;
   bareLuciaStartupMs: number | null;
+  bareLuciaOnceRps: number | null;
+  bareLuciaOnceP50Ms: number | null;
+  bareLuciaOnceP99Ms: number | null;
+  bareLuciaOnceCpuUsPerRequest: number | null;
+  bareLuciaOnceRssMb: number | null;
+  bareLuciaOnceStartupMs: number | null;
   betterAuthRps: number | null;
   betterAuthP50Ms: number | null;
   betterAuthP99Ms: number | null;
@@ -52,6 +68,7 @@ const empty = {
   ratio: null,
   ratioOf: null,
   ratioToBareLucia: null,
+  ratioToBareLuciaOnce: null,
   ratioToBetterAuth: null,
   controlRatio: null,
   p50Ms: null,
@@ -71,6 +88,12 @@ const empty = {
   bareLuciaCpuUsPerRequest: null,
   bareLuciaRssMb: null,
   bareLuciaStartupMs: null,
+  bareLuciaOnceRps: null,
+  bareLuciaOnceP50Ms: null,
+  bareLuciaOnceP99Ms: null,
+  bareLuciaOnceCpuUsPerRequest: null,
+  bareLuciaOnceRssMb: null,
+  bareLuciaOnceStartupMs: null,
   betterAuthRps: null,
   betterAuthP50Ms: null,
   betterAuthP99Ms: null,
