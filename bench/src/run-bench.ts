@@ -71,12 +71,13 @@ const log = (line: string) => console.error(`[bench load ${watch.read().toFixed(
 if (!quick && !(await waitForQuietMachine(watch, quietWaitMs, log))) {
   log(`the machine did not become quiet: this run judges no goal`);
 }
+watch.markStart();
 const selected = selectedDialects();
 const rows: ResultRow[] = [];
 const serverVersions: Partial<Record<string, string>> = {};
 const meRuns: Partial<Record<string, DialectReport['meRuns']>> = {};
 const startedAt = new Date();
-const loadBefore = watch.read();
+const loadBefore = watch.atStart;
 for (const dialect of selected) {
   const report = await benchDialect(await loadDialect(dialect), plan, log);
   rows.push(...report.rows);
