@@ -78,9 +78,14 @@ export function sessionCookieOf(response: Response): SetSessionCookie | null {
   return null;
 }
 
-/** The `Cookie` header that sends back the session cookie a response set (`''` if none). */
-export function cookieHeaderOf(response: Response): string {
+/**
+ * The `Cookie` header that sends back the session cookie a response set
+ * (`''` if none). Its token also goes into `received`, when given: the set
+ * the log check at the end of a test file looks for (find-log-leaks.ts).
+ */
+export function cookieHeaderOf(response: Response, received?: Set<string>): string {
   const cookie = sessionCookieOf(response);
+  if (cookie?.value) received?.add(cookie.value);
   return cookie ? `${cookie.name}=${cookie.value}` : '';
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildRun, startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import { countStatuses } from '../count-statuses.ts';
 import { findLogLeaks } from '../find-log-leaks.ts';
-import { cookieHeaderOf, sessionCookieOf, uniqueAddress } from '../test-client.ts';
+import { cookieHeaderOf, uniqueAddress } from '../test-client.ts';
 
 /** Several app processes serving one database, as behind a load balancer. */
 export interface Fleet {
@@ -88,11 +88,7 @@ export function describeFleet(title: string, startFleet: StartFleet) {
     /** Every session token the processes gave, which their logs must not carry. */
     const received = new Set<string>();
     /** The `Cookie` header of the session a response sets, its token recorded. */
-    const sessionOf = (response: Response) => {
-      const token = sessionCookieOf(response)?.value;
-      if (token) received.add(token);
-      return cookieHeaderOf(response);
-    };
+    const sessionOf = (response: Response) => cookieHeaderOf(response, received);
 
     // One fleet for these cases, started on a new database.
     beforeAll(async () => {

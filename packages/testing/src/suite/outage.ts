@@ -7,7 +7,7 @@ import {
 } from '../app-process.ts';
 import { countStatuses } from '../count-statuses.ts';
 import type { Harness } from '../harness.ts';
-import { cookieHeaderOf, jsonOf, sessionCookieOf } from '../test-client.ts';
+import { cookieHeaderOf, jsonOf } from '../test-client.ts';
 
 const origin = 'http://localhost:3000';
 const password = 'a long enough password';
@@ -34,9 +34,7 @@ async function signUp(url: string, username: string, received: Set<string>): Pro
     body: JSON.stringify({ username, password }),
   });
   expect(signup.status).toBe(201);
-  const cookie = sessionCookieOf(signup);
-  if (cookie?.value) received.add(cookie.value);
-  return cookieHeaderOf(signup);
+  return cookieHeaderOf(signup, received);
 }
 
 export function describeOutage(harness: Harness) {
