@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argon2Options, needsRehash } from './password-hashing.ts';
+import { argon2Hasher, argon2Options, dummyHash, needsRehash } from './password-hashing.ts';
 
 // PHC strings as @node-rs/argon2 writes them (salt and hash shortened).
 const phc = (algorithm: string, m: number, t: number) =>
@@ -20,5 +20,14 @@ describe('needsRehash', () => {
     );
     expect(needsRehash('$2b$10$abcdefghijklmnopqrstuv')).toBe(true);
     expect(needsRehash('')).toBe(true);
+  });
+});
+
+describe('dummyHash', () => {
+  it('costs what a stored hash costs, and no password verifies against it', async () => {
+    expect(needsRehash(dummyHash)).toBe(false);
+    expect(dummyHash).toContain(`m=${argon2Options.memoryCost},t=${argon2Options.timeCost},p=1$`);
+    expect(await argon2Hasher.verify(dummyHash, '')).toBe(false);
+    expect(await argon2Hasher.verify(dummyHash, 'correct horse battery staple')).toBe(false);
   });
 });
