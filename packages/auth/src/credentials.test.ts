@@ -6,12 +6,14 @@ describe('normalizeUsername', () => {
     expect(normalizeUsername('Alice_01-x')).toBe('alice_01-x');
   });
 
-  it('refuses U+212A KELVIN SIGN, which lowers to an ASCII k', () => {
+  it('refuses U+212A KELVIN SIGN, which lowers to an ASCII k', async () => {
     expect('\u212Aelvin77'.toLowerCase()).toBe('kelvin77');
     expect(normalizeUsername('\u212Aelvin77')).toBeNull();
-    expect(
-      signupSchema.safeParse({ username: '\u212Aelvin77', password: 'x'.repeat(12) }).success,
-    ).toBe(false);
+    const parsed = await signupSchema.safeParseAsync({
+      username: '\u212Aelvin77',
+      password: 'x'.repeat(12),
+    });
+    expect(parsed.success).toBe(false);
   });
 
   it('refuses every code point outside ASCII, whatever it lowers to', () => {
@@ -31,5 +33,20 @@ describe('normalizeUsername', () => {
     for (const typed of ['ab', 'a'.repeat(32), 'a b', 'a.b', '']) {
       expect(normalizeUsername(typed)).toBeNull();
     }
+  });
+});
+
+describe('signupSchema', () => {
+  it('refuses a password of the common-password list, in any case, and takes one that is not', async () => {
+    const common = await signupSchema.safeParseAsync({
+      username: 'alice',
+      password: 'PassWord1234',
+    });
+    expect(common.success).toBe(false);
+    const own = await signupSchema.safeParseAsync({
+      username: 'alice',
+      password: 'violet kettle orbit 9',
+    });
+    expect(own.success).toBe(true);
   });
 });

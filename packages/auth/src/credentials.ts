@@ -1,4 +1,3 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 
 /** What a stored (lower-case) username is: `a-z 0-9 _ -`, 3 to 31 characters. */
@@ -29,18 +28,28 @@ function characters(value: string): number {
 }
 
 // The common-password list of zxcvbn-ts (about 49,000 passwords, 18,000 of
-// them 8 characters or longer), compared without case.
-const commonPasswords = new Set(
-  dictionary['passwords-common'].filter((password) => password.length >= 8),
-);
+// them 8 characters or longer), compared without case. Loaded at the first
+// new password, not at start: it holds about 4 MB that serving sessions
+// never needs.
+let commonPasswords: Promise<Set<string>> | undefined;
+function loadCommonPasswords(): Promise<Set<string>> {
+  commonPasswords ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) =>
+      new Set(dictionary['passwords-common'].filter((password) => password.length >= 8)),
+  );
+  return commonPasswords;
+}
 
-/** 8 to 256 characters, any Unicode, not a common password; never trimmed or truncated. */
+/**
+ * 8 to 256 characters, any Unicode, not a common password; never trimmed or
+ * truncated. Its check of the list is asynchronous: parse with `safeParseAsync`.
+ */
 export const newPasswordSchema = z
   .string({ error: 'Enter a password.' })
   .refine((value) => characters(value) >= 8, 'Use at least 8 characters.')
   .refine((value) => characters(value) <= 256, 'Use at most 256 characters.')
   .refine(
-    (value) => !commonPasswords.has(value.toLowerCase()),
+    async (value) => !(await loadCommonPasswords()).has(value.toLowerCase()),
     'This password is too common. Choose another.',
   );
 

@@ -29,7 +29,7 @@ export async function readFormBody<T extends z.ZodType>(
   for (const [name, value] of Object.entries(body)) {
     if (typeof value === 'string') values[name] = value;
   }
-  const result = schema.safeParse(values);
+  const result = await schema.safeParseAsync(values);
   if (result.success) return { ok: true, data: result.data, values };
   return { ok: false, fields: collectFieldErrors(result.error), values };
 }

@@ -20,7 +20,7 @@ export async function readJsonBody<T extends z.ZodType>(
   } catch {
     throw new ApiError('invalid_json');
   }
-  const result = schema.safeParse(body);
+  const result = await schema.safeParseAsync(body);
   if (result.success) return result.data;
   throw new ApiError('invalid_input', { fields: collectFieldErrors(result.error) });
 }
