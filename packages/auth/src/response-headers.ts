@@ -26,19 +26,32 @@ export interface ResponseHeadersOptions {
  * app.use(responseHeaders({ formTargets: () => providers.formTargets() }));
  */
 export function responseHeaders(options: ResponseHeadersOptions): MiddlewareHandler<AppEnv> {
-  const secure = secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'"],
-      formAction: [() => ["'self'", ...options.formTargets()].join(' ')],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-    },
-    referrerPolicy: 'same-origin',
-  });
+  // With a function in its policy, secureHeaders builds the policy again on
+  // every request; the form targets change only when a provider is
+  // discovered, so the middleware is made again only then, with a constant
+  // policy.
+  let targets: readonly string[] | undefined;
+  let secure: MiddlewareHandler | undefined;
+  const currentSecureHeaders = (): MiddlewareHandler => {
+    const now = options.formTargets();
+    if (now !== targets || !secure) {
+      targets = now;
+      secure = secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          formAction: ["'self'", ...now],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+        referrerPolicy: 'same-origin',
+      });
+    }
+    return secure;
+  };
   return (c, next) =>
-    secure(c, async () => {
+    currentSecureHeaders()(c, async () => {
       await next();
       const headers = c.res.headers;
       if (headers.has('set-cookie') || c.get('user') || c.req.path.startsWith('/api/')) {

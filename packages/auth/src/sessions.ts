@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Database } from '@repo/schema/database';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -37,12 +37,12 @@ const legacyTokenPattern = /^[a-z2-7]{40}$/;
  * carries reaches the database as 64 hex digits.
  */
 export function sessionIdOf(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** How `/api/sessions` names a session: a digest of its id, never its token. */
 function handleOf(sessionId: string): string {
-  return createHash('sha256').update(sessionId).digest('base64url').slice(0, 22);
+  return hash('sha256', sessionId, 'base64url').slice(0, 22);
 }
 
 /** The credential a sign-in checked: its key, and the hash as it was read. */
