@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { buildApp } from '@repo/testing/app-process';
 import type { Dialect } from '@repo/testing/dialect';
 import { createBenchDatabase } from './bench-database.ts';
 import { readCpuMs } from './cpu-time.ts';
@@ -68,6 +69,7 @@ export async function benchDialect(
 ): Promise<DialectReport> {
   const database = await createBenchDatabase(dialect);
   const servers = serversOf(dialect.name);
+  await buildApp(servers.app.cwd);
   // Every server of the dialect; the figures of one it has not are `null` in its rows.
   const kinds = Object.keys(servers) as ServerKind[];
   const once = kinds.includes('bareLuciaOnce');

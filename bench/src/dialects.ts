@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** A server file and the package folder it starts from, as `pnpm start` would. */
+/**
+ * A server file and the package folder it starts from, as `pnpm start` would:
+ * each runs as `node <file>`, the app its bundle (`dist/main.js`, which
+ * `buildApp` makes), the bench's own servers their TypeScript through Node's
+ * type stripping.
+ */
 export interface ServerEntry {
   file: string;
   cwd: string;
@@ -16,7 +21,8 @@ export type DialectServers = Record<Exclude<ServerKind, 'bareLuciaOnce'>, Server
 };
 
 /**
- * The app of a dialect (`apps/<name>/src/main.ts`), its peers and the
+ * The app of a dialect (`apps/<name>/dist/main.js`, built from its
+ * `src/main.ts`), its peers and the
  * baseline: the bench's own servers for that driver, each written from its
  * library's documentation (`src/bare-lucia/<name>.ts`, ...). The bare Lucia
  * server whose statements are prepared once (`bareLuciaOnce`) is there only
@@ -28,7 +34,7 @@ export function serversOf(dialect: string): DialectServers {
   const bench = (file: string) => ({ file: path(file), cwd: path('..') });
   const preparedOnce = bench(`./bare-lucia/${dialect}-prepared-once.ts`);
   return {
-    app: { file: path(`../../apps/${dialect}/src/main.ts`), cwd: path(`../../apps/${dialect}`) },
+    app: { file: path(`../../apps/${dialect}/dist/main.js`), cwd: path(`../../apps/${dialect}`) },
     bareLucia: bench(`./bare-lucia/${dialect}.ts`),
     ...(existsSync(preparedOnce.file) ? { bareLuciaOnce: preparedOnce } : {}),
     betterAuth: bench(`./better-auth/${dialect}.ts`),

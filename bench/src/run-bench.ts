@@ -54,7 +54,7 @@ function readPackageVersion(name: string): string {
   return version;
 }
 
-/** The apps' `start` script, as results.md names it (the SQLite app's stands for all three). */
+/** The apps' `start` script, as results.md names it (the SQLite app's stands for all three): it builds, then runs the bundle. */
 function appStartCommand(): string {
   const path = new URL('../../apps/sqlite/package.json', import.meta.url);
   const { scripts } = JSON.parse(readFileSync(path, 'utf8')) as { scripts: { start: string } };

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { startAppProcess, stopProcess, waitForServing } from '@repo/testing/app-process';
+import { startProcess, stopProcess, waitForServing } from '@repo/testing/app-process';
 import type { ServerEntry } from './dialects.ts';
 
 /** A request that answers `status` (200 unless given) once the server is ready for work. */
@@ -27,18 +26,22 @@ export interface ServerProcess {
 const startTimeoutMs = 30_000;
 
 /**
- * Starts a server file as the apps start (`node --import tsx`, testing's
- * `startAppProcess`) with `env` on a free port, waits for its start line,
+ * Starts a server file as `node <file>` in its package's folder, as the
+ * apps' `pnpm start` starts their bundle, with `env` on a free port (the
+ * apps' log level), waits for its start line,
  * then polls `ready` until it answers as expected: the start-up time.
  */
 export async function startServerProcess(
-  { file }: ServerEntry,
+  { file, cwd }: ServerEntry,
   env: Record<string, string>,
   ready: ReadyCheck,
   nodeFlags: string[] = [],
 ): Promise<ServerProcess> {
   const started = performance.now();
-  const run = startAppProcess(pathToFileURL(file), { HOST: '127.0.0.1', ...env }, nodeFlags);
+  const run = startProcess(process.execPath, [...nodeFlags, file], {
+    cwd,
+    env: { PORT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+  });
   const { url } = await waitForServing(run, startTimeoutMs);
   for (;;) {
     const response = await fetch(`${url}${ready.path}`, { headers: ready.headers }).catch(

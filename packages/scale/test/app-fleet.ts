@@ -1,6 +1,6 @@
 import { type Fleet, startFleetProcesses } from '@repo/testing/fleet';
 
-/** Each app's `main.ts`, run as `pnpm start` runs it. */
+/** Each app's `main.ts`, whose bundle runs as `pnpm start` runs it (built by build-apps.ts). */
 export const appMain = {
   postgres: new URL('../../../apps/postgres/src/main.ts', import.meta.url),
   mysql: new URL('../../../apps/mysql/src/main.ts', import.meta.url),

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A child process, and what it has printed so far. */
@@ -92,9 +93,23 @@ export async function runCommand(
 }
 
 /**
- * Starts an app's (or a bench server's) `main.ts` as `pnpm start` does
- * (`node --import tsx`, in its package's folder), with `env` over this
- * process's, on a port the system chooses (PORT=0) unless `env` names one.
+ * Builds an app as its `pnpm start` does first (`node --run build` in its
+ * folder: `dist/main.js`, packages/auth's `bundle-app`). A test run does it
+ * once, in its global setup, so that every app process runs the source as it
+ * is now.
+ */
+export async function buildApp(folder: string): Promise<void> {
+  const { code, stdout, stderr } = await runCommand(process.execPath, ['--run', 'build'], {
+    cwd: folder,
+  });
+  if (code !== 0) throw new Error(`the build of ${folder} failed (${code}):\n${stdout}${stderr}`);
+}
+
+/**
+ * Starts an app as `pnpm start` does: the bundle built from its `main`
+ * (`src/main.ts` → `dist/main.js`, `buildApp`) run by `node` in its
+ * package's folder, with `env` over this process's, on a port the system
+ * chooses (PORT=0) unless `env` names one.
  *
  * @example
  * const run = startAppProcess(new URL('../src/main.ts', import.meta.url), { [dialect.variable.name]: path });
@@ -105,16 +120,17 @@ export function startAppProcess(
   env: Record<string, string> = {},
   nodeFlags: readonly string[] = [],
 ): ChildRun {
-  return startProcess(process.execPath, [...nodeFlags, '--import', 'tsx', fileURLToPath(main)], {
-    cwd: fileURLToPath(new URL('..', main)),
+  const folder = fileURLToPath(new URL('..', main));
+  return startProcess(process.execPath, [...nodeFlags, join(folder, 'dist/main.js')], {
+    cwd: folder,
     env: { PORT: '0', LOG_LEVEL: 'info', ...env },
   });
 }
 
 /**
  * How long `waitForServing` waits by default: a guard against a start that
- * hangs, not a limit on its speed. A start is CPU work (tsx compiling the
- * app, the database applying the migrations' DDL): about 2 s on a quiet
+ * hangs, not a limit on its speed. A start is CPU work (loading the app,
+ * the database applying the migrations' DDL): about 2 s on a quiet
  * machine, 10 s at a load average of 17 on two cores, and once more than 20 s
  * at 26 (two MySQL processes on a new database, in a loaded CI run).
  */

@@ -1,12 +1,15 @@
 import type { TestProject } from 'vitest/node';
+import { buildApp } from './app-process.ts';
 import { NoDatabaseServerError, startDatabaseServer } from './database-server.ts';
 import { loadDialect } from './dialect.ts';
 
 /**
- * Starts the run's database server once, for every test file of the project
+ * Builds the app (its processes run the bundle, as `pnpm start` does), then
+ * starts the run's database server once, for every test file of the project
  * (whose `name` is the dialect), and stops it when the run ends.
  */
 export default async function setup(project: TestProject) {
+  await buildApp(project.config.root);
   const dialect = await loadDialect(project.name);
   try {
     const server = await startDatabaseServer(dialect);
