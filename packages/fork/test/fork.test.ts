@@ -16,6 +16,7 @@ import { type Dialect, listDialects, loadDialect } from '@repo/testing/dialect';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { findBrokenLinks } from '../src/find-broken-links.ts';
+import { findUnusedFiles } from '../src/find-unused-files.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -244,6 +245,19 @@ describe.each(dialects.map((dialect) => [dialect.name, dialect] as const))(
         expect(existsSync(join(target, 'packages/testing/src/dialects', other.name))).toBe(false);
       }
       for (const each of dialect.packages) expect(locked).toContain(each);
+    });
+
+    it('uses every TypeScript file it carries', async () => {
+      const target = await installed(dialect);
+      const files = await gitFiles(target);
+      const lines = files
+        .filter((file) => /\.tsx?$/.test(file))
+        .reduce(
+          (sum, file) => sum + readFileSync(join(target, file), 'utf8').split('\n').length,
+          0,
+        );
+      console.log(`${name} fork: ${files.length} files, ${lines} lines of TypeScript`);
+      expect(await findUnusedFiles(target, files)).toEqual([]);
     });
 
     it('refers to nothing it does not have, in any file', async () => {

@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs';
-import type { DatabaseOutage } from './database-outage.ts';
 import type { TestDatabase } from './test-database.ts';
 
 /**
@@ -44,6 +43,21 @@ export interface Dialect {
    * another dialect names none of them.
    */
   terms: readonly string[];
+}
+
+/** A database that a test can take away from the app and give back. */
+export interface DatabaseOutage {
+  /** Where the app should connect: through the proxy (a server) or the file itself. */
+  location: string;
+  /**
+   * The database stops answering: connections drop (a server), or another
+   * process holds SQLite's write lock past the busy timeout.
+   */
+  begin(): Promise<void>;
+  /** It answers again. */
+  end(): Promise<void>;
+  /** Whether reads still work meanwhile: SQLite in WAL mode reads past a writer's lock. */
+  readsContinue: boolean;
 }
 
 /** Where a test run gets a database server: a URL, else a container. */

@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2';
-import { prepareServerOutage } from '../../database-outage.ts';
 import type { Dialect } from '../../dialect.ts';
+import { prepareServerOutage } from '../../server-outage.ts';
 import { databaseUrl, uniqueDatabaseName } from '../../test-database.ts';
 
 /** MySQL 8 through `mysql2`; tested here on MariaDB 10.11, which speaks its protocol. */

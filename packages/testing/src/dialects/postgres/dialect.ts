@@ -1,5 +1,5 @@
-import { prepareServerOutage } from '../../database-outage.ts';
 import type { Dialect } from '../../dialect.ts';
+import { prepareServerOutage } from '../../server-outage.ts';
 import { databaseUrl, uniqueDatabaseName } from '../../test-database.ts';
 
 /** The user and database of a Testcontainers server (its defaults, named for the health check). */

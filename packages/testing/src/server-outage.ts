@@ -1,20 +1,6 @@
+import type { DatabaseOutage } from './dialect.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 import type { TestDatabase } from './test-database.ts';
-
-/** A database that a test can take away from the app and give back. */
-export interface DatabaseOutage {
-  /** Where the app should connect: through the proxy (a server) or the file itself. */
-  location: string;
-  /**
-   * The database stops answering: connections drop (a server), or another
-   * process holds SQLite's write lock past the busy timeout.
-   */
-  begin(): Promise<void>;
-  /** It answers again. */
-  end(): Promise<void>;
-  /** Whether reads still work meanwhile: SQLite in WAL mode reads past a writer's lock. */
-  readsContinue: boolean;
-}
 
 /**
  * The outage of a database server: the app connects through a TCP proxy on
