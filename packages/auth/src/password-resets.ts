@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from '@repo/schema/database';
+import type { Kysely } from 'kysely';
+import { passwordKeyId } from './accounts.ts';
+import { deleteInBatches } from './delete-in-batches.ts';
+import { findEmailOwner, queueNotice } from './email-addresses.ts';
+import type { MailPayload } from './outbox.ts';
+import { writeTransaction } from './retry-on-conflict.ts';
+import { endAllSessions } from './sessions.ts';
+
+// Password reset links: nothing else reads or writes `password_reset`.
+
+/** How long a link works from when its mail is sent. */
+export const resetLifetimeMs = 30 * 60 * 1000;
+/** A token is 24 random bytes (192 bits) in base64url: 32 characters. */
+const tokenPattern = /^[\w-]{32}$/;
+
+/** The row id of a token: its SHA-256 in hex, so that the table holds no usable link. */
+function resetRowId(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Makes a new link for the account `email` is verified for, as its mail is
+ * sent, ending the older links of that account; `null` when no account has
+ * the address verified (then no mail is sent).
+ */
+export async function issueResetToken(
+  db: Kysely<Database>,
+  email: string,
+  now: number,
+): Promise<string | null> {
+  const userId = await findEmailOwner(db, email);
+  if (!userId) return null;
+  const token = randomBytes(24).toString('base64url');
+  await writeTransaction(db, async (trx) => {
+    await trx
+      .deleteFrom('password_reset')
+      .where('user_id', '=', userId)
+      .where('used', '=', 0)
+      .execute();
+    await trx
+      .insertInto('password_reset')
+      .values({ id: resetRowId(token), user_id: userId, expires_at_ms: now + resetLifetimeMs })
+      .execute();
+  });
+  return token;
+}
+
+/** Whether a token is a link that works now: read only, before a new password is hashed. */
+export async function isResetTokenUsable(
+  db: Kysely<Database>,
+  token: string,
+  now: number,
+): Promise<boolean> {
+  if (!tokenPattern.test(token)) return false;
+  const row = await db
+    .selectFrom('password_reset')
+    .select(['used', 'expires_at_ms'])
+    .where('id', '=', resetRowId(token))
+    .executeTakeFirst();
+  return row !== undefined && row.used === 0 && row.expires_at_ms > now;
+}
+
+/**
+ * Uses a link, once: in one transaction the link is marked used (only the
+ * request whose UPDATE changed it goes on), the password is set (a user with
+ * none gets one), every session of the user and every other link of it end,
+ * and the verified address gets a notice. The user's id, or `null` for a
+ * link that is wrong, used or expired.
+ */
+export async function resetPassword(
+  db: Kysely<Database>,
+  {
+    token,
+    hashedPassword,
+    payload,
+  }: { token: string; hashedPassword: string; payload: MailPayload },
+): Promise<string | null> {
+  if (!tokenPattern.test(token)) return null;
+  const id = resetRowId(token);
+  return writeTransaction(db, async (trx) => {
+    const row = await trx
+      .selectFrom('password_reset')
+      .select('user_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const used = await trx
+      .updateTable('password_reset')
+      .set({ used: 1 })
+      .where('id', '=', id)
+      .where('used', '=', 0)
+      .where('expires_at_ms', '>', payload.at)
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) return null;
+    const userId = row.user_id;
+    const user = await trx
+      .selectFrom('user')
+      .select('username')
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
+    const keyId = passwordKeyId(user.username);
+    // Changing the hash is what makes sign-ins that checked the old password
+    // in flight fail (sessions.ts, createVerifiedSession).
+    const updated = await trx
+      .updateTable('key')
+      .set((eb) => ({ hashed_password: hashedPassword, lock_version: eb('lock_version', '+', 1) }))
+      .where('id', '=', keyId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) {
+      await trx
+        .insertInto('key')
+        .values({
+          id: keyId,
+          user_id: userId,
+          hashed_password: hashedPassword,
+          created_at_ms: payload.at,
+        })
+        .execute();
+    }
+    await endAllSessions(trx, userId);
+    await trx
+      .deleteFrom('password_reset')
+      .where('user_id', '=', userId)
+      .where('id', '!=', id)
+      .execute();
+    await queueNotice(trx, userId, 'password_reset_done', payload);
+    return userId;
+  });
+}
+
+/** Deletes links used or past their time (housekeeping), a batch at a time. */
+export async function pruneResets(db: Kysely<Database>, now: number): Promise<void> {
+  await deleteInBatches(
+    (limit) =>
+      db
+        .selectFrom('password_reset')
+        .select('id')
+        .where((eb) => eb.or([eb('expires_at_ms', '<=', now), eb('used', '=', 1)]))
+        .limit(limit)
+        .execute(),
+    (rows) =>
+      db
+        .deleteFrom('password_reset')
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute(),
+  );
+}
