@@ -123,12 +123,10 @@ export function createApp(options: CreateAppOptions) {
   app.use(sessionMiddleware(sessions));
   const addressOf = (c: Context) => clientAddress(c, trustProxy);
   app.route('/api', authRoutes({ service, identities, addressOf }));
-  if (mailer) {
-    const email = createEmailService({ db, logger, limits, passwords, mailer });
-    app.route('/api', emailRoutes({ email, addressOf }));
-  }
+  const email = mailer ? createEmailService({ db, logger, limits, passwords, mailer }) : null;
+  if (email) app.route('/api', emailRoutes({ email, addressOf }));
   const choices = providers.list().map(({ name, label }) => ({ name, label }));
-  app.route('/', pageRoutes({ service, identities, providers: choices, addressOf }));
+  app.route('/', pageRoutes({ service, identities, providers: choices, addressOf, email }));
   app.route(
     '/',
     providerRoutes({ identities, providers, secure: origin.startsWith('https://'), addressOf }),

@@ -33,6 +33,21 @@ export async function verifiedEmailOf(db: Kysely<Database>, userId: string) {
   return row?.email ?? null;
 }
 
+/** The address the user's latest code went to, while that code can still be entered; `null` otherwise. */
+export async function pendingEmailOf(
+  db: Kysely<Database>,
+  userId: string,
+  now: number,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('email_verification')
+    .select(['email', 'code_hash', 'expires_at_ms', 'attempts'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row || row.expires_at_ms <= now || row.attempts >= maxCodeAttempts) return null;
+  return row.email;
+}
+
 /** The account `email` is verified for, or `null`. */
 export async function findEmailOwner(db: Kysely<Database>, email: string): Promise<string | null> {
   const row = await db

@@ -6,9 +6,11 @@ import type { Caller, Failure } from './auth-service.ts';
 import {
   completeVerification,
   findEmailOwner,
+  pendingEmailOf,
   removeEmail,
   startVerification,
   takeVerificationAttempt,
+  verifiedEmailOf,
 } from './email-addresses.ts';
 import type { Mailer } from './mail-delivery.ts';
 import { type MailPayload, queueMail } from './outbox.ts';
@@ -58,6 +60,15 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
   }
 
   return {
+    /** The account page's view: the verified address, and the one a code can still be entered for. */
+    async status(userId: string): Promise<{ address: string | null; pending: string | null }> {
+      const [address, pending] = await Promise.all([
+        verifiedEmailOf(db, userId),
+        pendingEmailOf(db, userId, Date.now()),
+      ]);
+      return { address, pending };
+    },
+
     /**
      * `POST /api/email`: a code to `email`, or, when another account has it
      * verified, a mail to it that someone tried (the same answer).

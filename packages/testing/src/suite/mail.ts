@@ -424,4 +424,64 @@ export function describeMail(harness: Harness) {
       }
     });
   });
+
+  describe(`${harness.dialect.name}: mail pages`, () => {
+    it('links sign-in to /forgot-password when mail is set up, and says there is none otherwise', async () => {
+      expect(await (await opened.client().get('/signin')).text()).toContain(
+        'href="/forgot-password"',
+      );
+      const without = harness.main.client();
+      expect(await (await without.get('/signin')).text()).not.toContain('/forgot-password');
+      const page = await without.get('/forgot-password');
+      expect(page.status).toBe(404);
+      expect(await page.text()).toContain('sends no mail');
+    });
+
+    it('adds and verifies an address through the account page forms', async () => {
+      const { client } = await signedUp();
+      const email = uniqueEmail().toLowerCase();
+      const sent = await client.postForm('/account/email', { email });
+      expect(sent.status).toBe(303);
+      expect(sent.headers.get('Location')).toBe('/account?done=email-code-sent');
+      const code = codeOf(await catcher.waitFor(email));
+      expect(await (await client.get('/account')).text()).toContain(
+        'action="/account/email/verify"',
+      );
+      const wrong = await client.postForm('/account/email/verify', {
+        code: code === '00000000' ? '11111111' : '00000000',
+      });
+      expect(wrong.status).toBe(400);
+      const verified = await client.postForm('/account/email/verify', { code });
+      expect(verified.status).toBe(303);
+      const account = await (await client.get('/account')).text();
+      expect(account).toContain(email);
+      expect(account).toContain('action="/account/email/remove"');
+      expect((await client.postForm('/account/email/remove')).status).toBe(303);
+      expect(await me(client)).toMatchObject({ email: null });
+    });
+
+    it('resets a password through /forgot-password and the link page, which sends no referrer and is never logged with its token', async () => {
+      const { username, email } = await withVerifiedEmail();
+      const browser = opened.client();
+      const asked = await browser.postForm('/forgot-password', { email });
+      expect(asked.status).toBe(200);
+      expect(await asked.text()).toContain('on its way');
+      const token = resetTokenOf(await catcher.waitFor(email, { count: 2 }));
+      harness.received.add(token);
+      const page = await browser.get(`/reset-password?token=${token}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('Referrer-Policy')).toBe('no-referrer');
+      expect(await page.text()).toContain(`name="token" value="${token}"`);
+      const refused = await browser.postForm('/reset-password', { token, newPassword: 'short' });
+      expect(refused.status).toBe(400);
+      const done = await browser.postForm('/reset-password', { token, newPassword });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('Location')).toBe('/?done=password-reset');
+      const signin = await opened.client().post('/api/signin', { username, password: newPassword });
+      expect(signin.status).toBe(200);
+      const used = await browser.postForm('/reset-password', { token, newPassword });
+      expect(used.status).toBe(400);
+      expect(opened.logLines().filter((line) => line.includes('token='))).toEqual([]);
+    });
+  });
 }
