@@ -3,9 +3,12 @@ import { createLogger } from '@repo/auth/create-logger';
 import { createMailer } from '@repo/auth/mail-delivery';
 import { argon2Hasher } from '@repo/auth/password-hashing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countingHasher } from '../counting-hasher.ts';
 import { goodPassword, type Harness, type OpenedApp, uniqueUsername } from '../harness.ts';
 import { type CaughtMail, codeOf, MailCatcher, resetTokenOf } from '../mail-catcher.ts';
+import { continueWith, uniqueSub } from '../oidc/provider-fixtures.ts';
 import { jsonOf, sessionCookieOf, sessionRowId, type TestClient } from '../test-client.ts';
+import { useTestProviders } from './providers/use-test-providers.ts';
 
 const newPassword = 'a new and different passphrase';
 
@@ -20,14 +23,17 @@ function uniqueEmail(): string {
  * the answers and in the mails, and what the tables hold.
  */
 export function describeMail(harness: Harness) {
-  let catcher: MailCatcher;
+  const catcher = new MailCatcher();
   let opened: OpenedApp;
 
   beforeAll(async () => {
-    catcher = await MailCatcher.start();
+    await catcher.resume();
     opened = await harness.open({ mail: catcher });
   });
-  afterAll(() => catcher?.pause());
+  afterAll(() => catcher.pause());
+  // An app offering the test providers, with mail to the same catcher (its
+  // hook runs after the one above, which makes the catcher listen).
+  const providers = useTestProviders(harness, { mail: catcher });
 
   /** A new account signed up (so recently authenticated) on a client of `app`. */
   async function signedUp(app: OpenedApp = opened) {
@@ -283,13 +289,24 @@ export function describeMail(harness: Harness) {
       );
     });
 
-    it('answers an address no account has verified with the same 202, and sends nothing', async () => {
+    it('answers an address no account has verified exactly like one that has, hashing nothing for either, and sends it nothing', async () => {
+      const passwords = countingHasher();
+      const app = await harness.open({ mail: catcher, passwords });
+      const { email } = await withVerifiedEmail(app);
       const unknown = uniqueEmail().toLowerCase();
-      const response = await opened.client().post('/api/password-reset', { email: unknown });
-      expect(response.status).toBe(202);
-      expect(await response.text()).toBe('');
-      await outboxDrained();
+      const answer = async (address: string) => {
+        const before = { ...passwords };
+        const response = await app.client().post('/api/password-reset', { email: address });
+        expect(passwords.hashes - before.hashes + passwords.verifies - before.verifies).toBe(0);
+        const headers = [...response.headers].filter(([name]) => name !== 'x-request-id');
+        return { status: response.status, headers, body: await response.text() };
+      };
+      const known = await answer(email);
+      expect(known.status).toBe(202);
+      expect(await answer(unknown)).toEqual(known);
+      await outboxDrained(app);
       expect(catcher.to(unknown)).toEqual([]);
+      harness.received.add(resetTokenOf(await catcher.waitFor(email, { count: 2 })));
     });
 
     it('sends at most 3 reset mails to an address in an hour, answering 202 all the same', async () => {
@@ -314,6 +331,15 @@ export function describeMail(harness: Harness) {
       const refused = await client.post('/api/password-reset', { email: uniqueEmail() });
       expect(refused.status).toBe(429);
       expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/);
+    });
+
+    it('tells the verified address of a provider linked to the account', async () => {
+      const { client, email } = await withVerifiedEmail(providers.opened);
+      const linked = await continueWith(client, 'beta', uniqueSub());
+      expect(linked.status).toBe(303);
+      const notice = await catcher.waitFor(email, { count: 2 });
+      expect(notice.subject).toMatch(/provider was linked/);
+      expect(notice.text).toContain('Beta');
     });
 
     it('tells the verified address of a password change', async () => {
