@@ -80,12 +80,8 @@ export async function resetPassword(
   if (!tokenPattern.test(token)) return null;
   const id = resetRowId(token);
   return writeTransaction(db, async (trx) => {
-    const row = await trx
-      .selectFrom('password_reset')
-      .select('user_id')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) return null;
+    // The write first: it takes the lock on every dialect (SQLite's write
+    // lock too, so that no read of this transaction is older than it).
     const used = await trx
       .updateTable('password_reset')
       .set({ used: 1 })
@@ -94,7 +90,11 @@ export async function resetPassword(
       .where('expires_at_ms', '>', payload.at)
       .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) return null;
-    const userId = row.user_id;
+    const { user_id: userId } = await trx
+      .selectFrom('password_reset')
+      .select('user_id')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     const user = await trx
       .selectFrom('user')
       .select('username')
