@@ -16,7 +16,7 @@ import { walkMailFlows } from './e2e/walk-mail-flows.ts';
 import { walkProviderFlows } from './e2e/walk-provider-flows.ts';
 import { findLogLeaks } from './find-log-leaks.ts';
 import { launchChromium } from './launch-chromium.ts';
-import { MailCatcher } from './mail-catcher.ts';
+import { MailCatcher } from './mail/mail-catcher.ts';
 import { startTestProvider, type TestProvider } from './oidc/start-test-provider.ts';
 import type { TestDatabase } from './test-database.ts';
 

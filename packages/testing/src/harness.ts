@@ -11,7 +11,7 @@ import { expect, inject, onTestFinished } from 'vitest';
 import { startedProcesses, stopAllProcesses } from './app-process.ts';
 import type { Dialect } from './dialect.ts';
 import { findLogLeaks } from './find-log-leaks.ts';
-import type { MailCatcher } from './mail-catcher.ts';
+import type { MailCatcher } from './mail/mail-catcher.ts';
 import { TestClient } from './test-client.ts';
 import type { TestDatabase } from './test-database.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { codeOf, type MailCatcher, resetTokenOf } from '../mail-catcher.ts';
+import { codeOf, type MailCatcher, resetTokenOf } from '../mail/mail-catcher.ts';
 import {
   button,
   clickThrough,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildRun, startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import { countStatuses } from '../count-statuses.ts';
 import { findLogLeaks } from '../find-log-leaks.ts';
-import { codeOf, MailCatcher } from '../mail-catcher.ts';
+import { codeOf, MailCatcher } from '../mail/mail-catcher.ts';
 import { cookieHeaderOf, uniqueAddress } from '../test-client.ts';
 
 /** Several app processes serving one database, as behind a load balancer. */

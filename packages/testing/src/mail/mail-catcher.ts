@@ -94,7 +94,7 @@ export class MailCatcher {
   }
 
   /** Waits for the `count`-th mail to `address` (the first by default), for up to `timeoutMs`. */
-  async waitFor(address: string, { count = 1, timeoutMs = 10_000 } = {}): Promise<CaughtMail> {
+  async waitFor(address: string, { count = 1, timeoutMs = 20_000 } = {}): Promise<CaughtMail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const mail = this.to(address)[count - 1];
