@@ -7,7 +7,12 @@ import { setVerificationCode } from './email-addresses.ts';
 import { composeMail, type MailContext } from './mail-templates.tsx';
 import { type ClaimedMail, claimMail, finishMail, mailLifetimeMs, postponeMail } from './outbox.ts';
 import type { PasswordHasher } from './password-hashing.ts';
-import { issueResetToken } from './password-resets.ts';
+import {
+  dropResetLink,
+  endOlderResetLinks,
+  type IssuedResetLink,
+  issueResetToken,
+} from './password-resets.ts';
 
 export interface MailerOptions {
   db: Kysely<Database>;
@@ -65,8 +70,14 @@ export function createMailer(options: MailerOptions) {
   let again = false;
   let stopped = true;
 
-  /** The mail's content, and any secret it carries made now; `null`: nothing to send any more. */
-  async function prepare(mail: ClaimedMail, now: number): Promise<MailContext | null> {
+  /**
+   * The mail's content, and any secret it carries made now; `null`: nothing
+   * to send any more. `link`: the reset link made for it.
+   */
+  async function prepare(
+    mail: ClaimedMail,
+    now: number,
+  ): Promise<(MailContext & { issued?: IssuedResetLink }) | null> {
     const context: MailContext = { origin, payload: mail.payload };
     if (mail.kind === 'email_code') {
       const { verificationId } = mail.payload;
@@ -82,26 +93,34 @@ export function createMailer(options: MailerOptions) {
       return current ? { ...context, code } : null;
     }
     if (mail.kind === 'password_reset') {
-      const token = await issueResetToken(db, mail.address, now);
-      if (!token) return null;
-      return { ...context, link: `${origin}/reset-password?token=${token}` };
+      const issued = await issueResetToken(db, mail.address, now);
+      if (!issued) return null;
+      return { ...context, link: `${origin}/reset-password?token=${issued.token}`, issued };
     }
     return context;
   }
 
   async function deliver(mail: ClaimedMail, now: number): Promise<void> {
     const fields = { mailId: mail.id, kind: mail.kind, userId: mail.userId };
+    let issued: IssuedResetLink | undefined;
+    let sent = false;
     try {
       const context = await prepare(mail, now);
       if (context) {
+        issued = context.issued;
         const { subject, text, html } = composeMail(mail.kind, context);
         await transport.sendMail({ to: mail.address, subject, text, html });
+        sent = true;
         logger.info({ ...fields, attempts: mail.attempts + 1 }, 'mail sent');
+        // Sent: a newer link ends the older ones (docs/API.md).
+        if (issued) await endOlderResetLinks(db, issued);
       } else {
         logger.info(fields, 'mail no longer needed: not sent');
       }
       await finishMail(db, mail.id, owner);
     } catch (error) {
+      // A link whose mail did not go is no one's; one that went stays valid.
+      if (issued && !sent) await dropResetLink(db, issued).catch(() => {});
       const reason = {
         code: (error as { code?: unknown }).code,
         message: (error as Error).message,

@@ -20,31 +20,49 @@ function resetRowId(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A link made as its mail is sent: the token for the mail, the row for what follows the send. */
+export interface IssuedResetLink {
+  token: string;
+  id: string;
+  userId: string;
+}
+
 /**
  * Makes a new link for the account `email` is verified for, as its mail is
- * sent, ending the older links of that account; `null` when no account has
- * the address verified (then no mail is sent).
+ * about to be sent; `null` when no account has the address verified (then
+ * no mail is sent). The older links end once the mail is sent
+ * (`endOlderResetLinks`); a send that fails takes the new one back
+ * (`dropResetLink`), so that the older ones still work.
  */
 export async function issueResetToken(
   db: Kysely<Database>,
   email: string,
   now: number,
-): Promise<string | null> {
+): Promise<IssuedResetLink | null> {
   const userId = await findEmailOwner(db, email);
   if (!userId) return null;
   const token = randomBytes(24).toString('base64url');
-  await writeTransaction(db, async (trx) => {
-    await trx
-      .deleteFrom('password_reset')
-      .where('user_id', '=', userId)
-      .where('used', '=', 0)
-      .execute();
-    await trx
-      .insertInto('password_reset')
-      .values({ id: resetRowId(token), user_id: userId, expires_at_ms: now + resetLifetimeMs })
-      .execute();
-  });
-  return token;
+  const id = resetRowId(token);
+  await db
+    .insertInto('password_reset')
+    .values({ id, user_id: userId, expires_at_ms: now + resetLifetimeMs, used: 0 })
+    .execute();
+  return { token, id, userId };
+}
+
+/** A newer link's mail was sent: the older unused links of its user end. */
+export async function endOlderResetLinks(db: Kysely<Database>, link: IssuedResetLink) {
+  await db
+    .deleteFrom('password_reset')
+    .where('user_id', '=', link.userId)
+    .where('id', '!=', link.id)
+    .where('used', '=', 0)
+    .execute();
+}
+
+/** A link whose mail could not be sent: no one holds it. */
+export async function dropResetLink(db: Kysely<Database>, link: IssuedResetLink) {
+  await db.deleteFrom('password_reset').where('id', '=', link.id).execute();
 }
 
 /** Whether a token is a link that works now: read only, before a new password is hashed. */

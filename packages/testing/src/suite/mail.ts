@@ -63,11 +63,11 @@ export function describeMail(harness: Harness) {
     return codeOf(mail);
   }
 
-  /** A new account with `email` verified. */
-  async function withVerifiedEmail(app: OpenedApp = opened) {
+  /** A new account of `app` with an address verified through `on`, its SMTP server. */
+  async function withVerifiedEmail(app: OpenedApp = opened, on = catcher) {
     const account = await signedUp(app);
     const email = uniqueEmail().toLowerCase();
-    const code = await requestCode(account.client, email);
+    const code = await requestCode(account.client, email, on);
     expect((await account.client.post('/api/email/verify', { code })).status).toBe(200);
     return { ...account, email };
   }
@@ -392,6 +392,41 @@ export function describeMail(harness: Harness) {
       expect(down.to(email)).toHaveLength(1);
       expect((await client.post('/api/email/verify', { code })).status).toBe(200);
       await down.pause();
+    });
+
+    it('keeps the older reset link working while a newer one cannot be sent', async () => {
+      const flaky = await MailCatcher.start();
+      const app = await harness.open({ mail: flaky });
+      try {
+        const { email, username } = await withVerifiedEmail(app, flaky);
+        await app.client().post('/api/password-reset', { email });
+        const older = resetTokenOf(await flaky.waitFor(email, { count: 2 }));
+        harness.received.add(older);
+        await flaky.pause();
+        await app.client().post('/api/password-reset', { email });
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const row = await app.db
+            .selectFrom('mail_outbox')
+            .select('attempts')
+            .where('kind', '=', 'password_reset')
+            .executeTakeFirst();
+          if (row && row.attempts >= 2) break;
+          if (Date.now() > deadline) throw new Error('the newer link was never tried twice');
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        // No link of a mail that did not go is kept.
+        const links = await app.db.selectFrom('password_reset').select('id').execute();
+        expect(links).toHaveLength(1);
+        const reset = await app
+          .client()
+          .post('/api/password-reset/confirm', { token: older, newPassword });
+        expect(reset.status).toBe(204);
+        const signin = await app.client().post('/api/signin', { username, password: newPassword });
+        expect(signin.status).toBe(200);
+      } finally {
+        await flaky.pause();
+      }
     });
 
     it('sends each mail once when three deliverers read the same outbox at once', async () => {
