@@ -92,6 +92,8 @@ export async function replacePassword(
   userId: string,
   credential: CheckedCredential & { hashedPassword: string },
   hashedPassword: string,
+  /** More of the change, in its transaction (the notice mail). */
+  alsoInTransaction?: (trx: Kysely<Database>) => Promise<unknown>,
 ): Promise<boolean> {
   return writeTransaction(db, async (trx) => {
     const updated = await trx
@@ -103,6 +105,7 @@ export async function replacePassword(
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) return false;
     await endAllSessions(trx, userId);
+    await alsoInTransaction?.(trx);
     return true;
   });
 }
@@ -116,6 +119,8 @@ export async function setFirstPassword(
   db: Kysely<Database>,
   user: PublicUser,
   hashedPassword: string,
+  /** More of the change, in its transaction (the notice mail). */
+  alsoInTransaction?: (trx: Kysely<Database>) => Promise<unknown>,
 ): Promise<boolean> {
   try {
     await writeTransaction(db, async (trx) => {
@@ -129,6 +134,7 @@ export async function setFirstPassword(
         })
         .execute();
       await endAllSessions(trx, user.id);
+      await alsoInTransaction?.(trx);
     });
     return true;
   } catch (error) {

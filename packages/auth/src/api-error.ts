@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 const statusOf = {
   invalid_input: 400,
   invalid_json: 400,
+  invalid_code: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   forbidden_origin: 403,
@@ -24,6 +25,7 @@ export type ErrorCode = keyof typeof statusOf;
 const defaultMessage: Record<ErrorCode, string> = {
   invalid_input: 'Some fields are not valid.',
   invalid_json: 'The request body is not valid JSON.',
+  invalid_code: 'That code or link is wrong, used or expired.',
   unauthenticated: 'You are not signed in.',
   invalid_credentials: 'The username or password is incorrect.',
   forbidden_origin: 'The request did not come from this site.',

@@ -20,7 +20,7 @@ export interface AuthRoutesOptions {
 }
 
 /** The one place where an expected failure becomes the contract's error. */
-function fail(failure: Failure): never {
+export function fail(failure: Failure): never {
   if (failure.reason === 'too_many_attempts') {
     throw new ApiError('too_many_attempts', {
       headers: { 'Retry-After': String(failure.retryAfter) },
@@ -44,7 +44,7 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
     return { user, session };
   }
   function caller(c: Context<AppEnv>): Caller {
-    return { ...signedIn(c), address: addressOf(c) };
+    return { ...signedIn(c), address: addressOf(c), browser: c.req.header('user-agent') };
   }
 
   return new Hono<AppEnv>()
@@ -69,7 +69,12 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
     .get('/me', (c) => {
       const { user, session } = signedIn(c);
       return c.json({
-        user: { id: user.id, username: user.username },
+        user: {
+          id: user.id,
+          username: user.username,
+          email: user.email,
+          emailVerified: user.email !== null,
+        },
         session: {
           expiresAt: session.expiresAt.toISOString(),
           authenticatedAt: session.authenticatedAt.toISOString(),

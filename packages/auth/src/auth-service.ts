@@ -12,6 +12,8 @@ import {
   setFirstPassword,
 } from './accounts.ts';
 import { normalizeUsername } from './credentials.ts';
+import { queueNotice } from './email-addresses.ts';
+import type { Mailer } from './mail-delivery.ts';
 import { createPasswordVerifier, needsRehash, type PasswordHasher } from './password-hashing.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
 import type { SessionInfo, Sessions } from './sessions.ts';
@@ -25,6 +27,8 @@ export interface AuthServiceOptions {
   logger: Logger;
   limits: ThrottleLimits;
   passwords: PasswordHasher;
+  /** Sends the notices of a change; `null` when mail is not set up. */
+  mailer?: Mailer | null;
 }
 
 /** An expected failure, for the route to answer in its own way (JSON or page). */
@@ -34,13 +38,16 @@ export type Failure =
       reason: 'username_taken' | 'invalid_credentials' | 'not_found' | 'reauthentication_required';
     }
   | { ok: false; reason: 'invalid_input'; fields: Record<string, string> }
-  | { ok: false; reason: 'too_many_attempts'; retryAfter: number };
+  | { ok: false; reason: 'too_many_attempts'; retryAfter: number }
+  | { ok: false; reason: 'invalid_code' };
 
 /** Who is asking: the signed-in user and session, and the client address. */
 export interface Caller {
   user: User;
   session: Session;
   address: string;
+  /** The request's `User-Agent`, named by the notice of a change. */
+  browser?: string | undefined;
 }
 
 /**
@@ -49,8 +56,22 @@ export interface Caller {
  * as values; session cookies come back, made by the sessions module, for the
  * route to send (`sendSessionCookie`).
  */
-export function createAuthService({ db, sessions, logger, limits, passwords }: AuthServiceOptions) {
+export function createAuthService({
+  db,
+  sessions,
+  logger,
+  limits,
+  passwords,
+  mailer = null,
+}: AuthServiceOptions) {
   const throttle = new Throttle(db, limits);
+
+  /** The notice of a password change, in its transaction, when mail is set up. */
+  function passwordNotice({ user, address, browser }: Caller) {
+    if (!mailer) return undefined;
+    const payload = { at: Date.now(), clientAddress: address, browser: browser?.slice(0, 200) };
+    return (trx: Kysely<Database>) => queueNotice(trx, user.id, 'password_changed', payload);
+  }
   const verifyPassword = createPasswordVerifier(passwords);
   const audit = logger.child({ audit: true });
 
@@ -94,9 +115,10 @@ export function createAuthService({ db, sessions, logger, limits, passwords }: A
    * outlast the stolen cookie it was set with.
    */
   async function setFirst(
-    { user, session, address }: Caller,
+    caller: Caller,
     newPassword: string,
   ): Promise<{ ok: true; cookie: Cookie } | Failure> {
+    const { user, session, address } = caller;
     const refused: Failure = {
       ok: false,
       reason: 'invalid_input',
@@ -108,9 +130,11 @@ export function createAuthService({ db, sessions, logger, limits, passwords }: A
       return { ok: false, reason: 'reauthentication_required' };
     }
     const hashedPassword = await passwords.hash(newPassword);
-    if (!(await setFirstPassword(db, { id: user.id, username: user.username }, hashedPassword))) {
+    const named = { id: user.id, username: user.username };
+    if (!(await setFirstPassword(db, named, hashedPassword, passwordNotice(caller)))) {
       return refused;
     }
+    mailer?.nudge();
     audit.info(
       { event: 'password_set', userId: user.id, clientAddress: address },
       'first password set',
@@ -199,7 +223,8 @@ export function createAuthService({ db, sessions, logger, limits, passwords }: A
         return { ok: false, reason: 'invalid_credentials' };
       }
       const hashedPassword = await passwords.hash(input.newPassword);
-      if (!(await replacePassword(db, user.id, result.credential, hashedPassword))) {
+      const notice = passwordNotice(caller);
+      if (!(await replacePassword(db, user.id, result.credential, hashedPassword, notice))) {
         // Another change came first: this current password is not current any more.
         audit.info(
           { event: 'password_change_failed', userId: user.id, clientAddress: address },
@@ -208,6 +233,7 @@ export function createAuthService({ db, sessions, logger, limits, passwords }: A
         return { ok: false, reason: 'invalid_credentials' };
       }
       await result.succeeded();
+      mailer?.nudge();
       audit.info(
         { event: 'password_changed', userId: user.id, clientAddress: address },
         'password changed',

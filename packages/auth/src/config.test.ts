@@ -58,6 +58,9 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['URL', 'mysql://app:s3cret@db/app'],
     ['POOL', '-1'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['SMTP_URL', 'smtp//user:s3cret@mail'],
+    ['MAIL_FROM', 'Auth <nobody>'],
   ])('refuses %s=%s with a message that names it and not its value', (name, value) => {
     const parse = () => parseConfig({ [name]: value }, serverApp);
     expect(parse).toThrow(ConfigError);
@@ -67,6 +70,25 @@ describe('parseConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(value);
     }
+  });
+});
+
+describe('mail settings', () => {
+  it('reads SMTP_URL and MAIL_FROM together', () => {
+    const config = parseConfig(
+      { SMTP_URL: 'smtps://app:s3cret@mail.example.com:465', MAIL_FROM: 'Auth <auth@example.com>' },
+      serverApp,
+    );
+    expect(config).toMatchObject({
+      SMTP_URL: 'smtps://app:s3cret@mail.example.com:465',
+      MAIL_FROM: 'Auth <auth@example.com>',
+    });
+    expect(parseConfig({ MAIL_FROM: 'auth@example.com' }, serverApp).SMTP_URL).toBeUndefined();
+  });
+
+  it('refuses SMTP_URL without MAIL_FROM, naming MAIL_FROM and not the URL', () => {
+    const parse = () => parseConfig({ SMTP_URL: 'smtp://app:s3cret@mail:587' }, serverApp);
+    expect(parse).toThrow(/^MAIL_FROM: required when SMTP_URL is set$/);
   });
 });
 

@@ -17,6 +17,19 @@ const origin = z
     return url?.pathname === '/' && !url.search && !url.hash && !value.endsWith('/');
   }, 'expected scheme://host[:port], with no path or trailing slash');
 
+/** Where mail goes: `smtp://` (STARTTLS when offered) or `smtps://` (TLS from the start). */
+const smtpUrl = z
+  .url({ protocol: /^smtps?$/, error: 'expected an smtp:// or smtps:// URL' })
+  .refine((value) => URL.parse(value)?.hostname, 'expected a host');
+
+/** The sender: `Name <address>` or `address`. */
+const mailFrom = z
+  .string()
+  .regex(
+    /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/,
+    'expected Name <address> or address',
+  );
+
 /** The variables of docs/API.md that every app reads. */
 const commonSchema = z.object({
   PORT: port.default(3000),
@@ -30,6 +43,8 @@ const commonSchema = z.object({
   RATE_LIMIT_SIGNUP_IP: positiveCount.default(30),
   RATE_LIMIT_PROVIDER_IP: positiveCount.default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailFrom.optional(),
 });
 
 export type Config<Extra extends z.ZodRawShape = Record<never, never>> = z.output<
@@ -64,6 +79,9 @@ export function parseConfig<Extra extends z.ZodRawShape>(
     throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}`);
   }
   const parsed = result.data as z.output<typeof commonSchema> & z.output<z.ZodObject<Extra>>;
+  if (parsed.SMTP_URL && !parsed.MAIL_FROM) {
+    throw new ConfigError('MAIL_FROM: required when SMTP_URL is set');
+  }
   const providers = parseProviderConfig(set);
   if (!providers.ok) throw new ConfigError(`${providers.variable}: ${providers.message}`);
   return { ...parsed, providers: providers.providers };

@@ -9,9 +9,12 @@ import { authRoutes } from './auth-routes.ts';
 import { createAuthService } from './auth-service.ts';
 import { clientAddress } from './client-address.ts';
 import { describeProviderError } from './describe-provider-error.ts';
+import { emailRoutes } from './email-routes.ts';
+import { createEmailService } from './email-service.ts';
 import { handleError, handleNotFound } from './handle-error.tsx';
 import { healthRoute } from './health-route.ts';
 import { createIdentityService } from './identity-service.ts';
+import type { Mailer } from './mail-delivery.ts';
 import { originCheck } from './origin-check.ts';
 import { pageRoutes } from './page-routes.tsx';
 import { argon2Hasher, type PasswordHasher } from './password-hashing.ts';
@@ -41,6 +44,11 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'adapter'> {
   passwords?: PasswordHasher;
   /** The OpenID Connect providers of `AUTH_PROVIDERS`; none by default. */
   providers?: ProviderConfig[];
+  /**
+   * Delivers the outbox (`SMTP_URL`), started and stopped by its owner; without
+   * it the app has no e-mail features.
+   */
+  mailer?: Mailer | null;
 }
 
 /**
@@ -57,13 +65,9 @@ export function createApp(options: CreateAppOptions) {
   const { db, origin, logger, trustProxy = false } = options;
   const sessions = createSessions({ db, adapter: options.adapter, origin });
   const limits = { ...defaultLimits, ...options.limits };
-  const service = createAuthService({
-    db,
-    sessions,
-    logger,
-    limits,
-    passwords: options.passwords ?? argon2Hasher,
-  });
+  const passwords = options.passwords ?? argon2Hasher;
+  const mailer = options.mailer ?? null;
+  const service = createAuthService({ db, sessions, logger, limits, passwords, mailer });
   const providers = createProviderDirectory(options.providers ?? []);
   const identities = createIdentityService({
     db,
@@ -72,6 +76,7 @@ export function createApp(options: CreateAppOptions) {
     limits,
     origin,
     sessions,
+    mailer,
   });
   // Discovery starts now, so that the first button is quick; a provider
   // that is down does not stop the app, and is asked again at the next try.
@@ -118,8 +123,10 @@ export function createApp(options: CreateAppOptions) {
   app.use(sessionMiddleware(sessions));
   const addressOf = (c: Context) => clientAddress(c, trustProxy);
   app.route('/api', authRoutes({ service, identities, addressOf }));
+  const email = mailer ? createEmailService({ db, logger, limits, passwords, mailer }) : null;
+  if (email) app.route('/api', emailRoutes({ email, addressOf }));
   const choices = providers.list().map(({ name, label }) => ({ name, label }));
-  app.route('/', pageRoutes({ service, identities, providers: choices, addressOf }));
+  app.route('/', pageRoutes({ service, identities, providers: choices, addressOf, email }));
   app.route(
     '/',
     providerRoutes({ identities, providers, secure: origin.startsWith('https://'), addressOf }),

@@ -108,6 +108,8 @@ export async function linkIdentity(
     keyId,
     now,
   }: { userId: string; provider: string; keyId: string; now: number },
+  /** More of the link, in its transaction (the notice mail). */
+  alsoInTransaction?: (trx: Kysely<Database>) => Promise<unknown>,
 ): Promise<'linked' | 'already' | 'taken'> {
   try {
     return await writeTransaction(db, async (trx) => {
@@ -122,6 +124,7 @@ export async function linkIdentity(
         .insertInto('key')
         .values({ id: keyId, user_id: userId, hashed_password: null, created_at_ms: now })
         .execute();
+      await alsoInTransaction?.(trx);
       return 'linked';
     });
   } catch (error) {

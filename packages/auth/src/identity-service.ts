@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { saveFlow, takeFlow } from './auth-flows.ts';
 import { deriveUsername, type NameClaims } from './derive-username.ts';
 import { describeProviderError, type ProviderErrorKind } from './describe-provider-error.ts';
+import { queueNotice } from './email-addresses.ts';
 import {
   createProviderAccount,
   findKeyUser,
@@ -14,6 +15,7 @@ import {
   providerKeyId,
   unlinkIdentity,
 } from './identities.ts';
+import type { Mailer } from './mail-delivery.ts';
 import type { ProviderDirectory } from './provider-directory.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
 import type { Sessions } from './sessions.ts';
@@ -28,6 +30,8 @@ export interface IdentityServiceOptions {
   origin: string;
   /** The one module that makes, checks and ends sessions (sessions.ts). */
   sessions: Sessions;
+  /** Sends the notice of a link; `null` when mail is not set up. */
+  mailer?: Mailer | null;
 }
 
 /** Why a provider sign-in did not happen, for the route to show. */
@@ -178,6 +182,8 @@ export function createIdentityService(options: IdentityServiceOptions) {
       user: User | null;
       session: Session | null;
       address: string;
+      /** The request's `User-Agent`, for the notice of a link. */
+      browser?: string | undefined;
     }): Promise<
       | {
           ok: true;
@@ -242,12 +248,20 @@ export function createIdentityService(options: IdentityServiceOptions) {
         return { ok: true, outcome: 'reauthenticated', cookie: null };
       }
       if (flow.linkUserId) {
-        const linked = await linkIdentity(db, {
-          userId: flow.linkUserId,
-          provider: name,
-          keyId,
-          now,
-        });
+        const userId = flow.linkUserId;
+        const { mailer } = options;
+        const notice = {
+          at: now,
+          clientAddress: address,
+          browser: input.browser?.slice(0, 200),
+          provider: provider.label,
+        };
+        const linked = await linkIdentity(
+          db,
+          { userId, provider: name, keyId, now },
+          mailer ? (trx) => queueNotice(trx, userId, 'provider_linked', notice) : undefined,
+        );
+        if (linked === 'linked') mailer?.nudge();
         if (linked === 'taken')
           return fail('identity_taken', { ...logged, userId: flow.linkUserId });
         audit.info(

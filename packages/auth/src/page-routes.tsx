@@ -14,13 +14,17 @@ import {
   signinSchema,
   signupSchema,
 } from './credentials.ts';
+import { emailCodeSchema, emailRequestSchema, resetConfirmSchema } from './email-input.ts';
+import type { EmailService } from './email-service.ts';
 import type { IdentityService } from './identity-service.ts';
 import { AccountPage, type AccountPageProps } from './pages/account-page.tsx';
 import { confirmedPath, readConfirmation } from './pages/confirmations.ts';
 import { describeDuration } from './pages/describe-duration.ts';
+import { ForgotPasswordPage } from './pages/forgot-password-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
 import type { ProviderChoice } from './pages/provider-buttons.tsx';
 import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
+import { ResetPasswordPage } from './pages/reset-password-page.tsx';
 import { SigninPage } from './pages/signin-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
 import { readFormBody } from './read-form-body.ts';
@@ -33,6 +37,8 @@ export interface PageRoutesOptions {
   providers: ProviderChoice[];
   /** The address throttling counts a request against. */
   addressOf(c: Context): string;
+  /** The mail flows; `null` when mail is not set up (`SMTP_URL`). */
+  email?: EmailService | null;
 }
 
 const revokeSchema = z.object({ session: z.string().max(64) });
@@ -67,22 +73,32 @@ function explain(c: Context, failure: Failure): { status: ContentfulStatusCode; 
  * redirects (303) to a page that confirms it; a refused form is shown again
  * with each message beside its field and the username as typed.
  */
-export function pageRoutes({ service, identities, providers, addressOf }: PageRoutesOptions) {
+export function pageRoutes(options: PageRoutesOptions) {
+  const { service, identities, providers, addressOf } = options;
+  const email = options.email ?? null;
+  const mail = email !== null;
+
   function callerOf(c: Context<AppEnv>): Caller | null {
     const user = c.get('user');
     const session = c.get('session');
-    return user && session ? { user, session, address: addressOf(c) } : null;
+    return user && session
+      ? { user, session, address: addressOf(c), browser: c.req.header('user-agent') }
+      : null;
   }
 
   async function renderAccount(
     c: Context<AppEnv>,
     caller: Caller,
-    props: Partial<AccountPageProps> = {},
+    props: Partial<AccountPageProps> & {
+      emailForm?: { fields?: Record<string, string>; error?: string };
+    } = {},
     status: ContentfulStatusCode = 200,
   ) {
-    const [sessions, ways] = await Promise.all([
+    const { emailForm, ...page } = props;
+    const [sessions, ways, address] = await Promise.all([
       service.listSessions(caller),
       identities.list(caller.user.id),
+      email ? email.status(caller.user.id) : null,
     ]);
     return render(
       c,
@@ -91,10 +107,16 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
         sessions={sessions}
         identities={ways}
         now={Date.now()}
-        {...props}
+        email={address && { ...address, ...emailForm }}
+        {...page}
       />,
       status,
     );
+  }
+
+  /** A page of the mail flows when mail is not set up: it says so, as a 404. */
+  function renderNoMail(c: Context<AppEnv>) {
+    return render(c, <ForgotPasswordPage user={c.get('user')} mail={false} />, 404);
   }
 
   /** The password or a provider again, before a change that needs recent authentication. */
@@ -136,10 +158,12 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
       sendSessionCookie(c, result.cookie);
       return c.redirect(confirmedPath('/', 'signed-up'), 303);
     })
-    .get('/signin', (c) => render(c, <SigninPage user={c.get('user')} providers={providers} />))
+    .get('/signin', (c) =>
+      render(c, <SigninPage user={c.get('user')} providers={providers} mail={mail} />),
+    )
     .post('/signin', async (c) => {
       const form = await readFormBody(c, signinSchema);
-      const page = { user: c.get('user'), providers, username: form.values.username };
+      const page = { user: c.get('user'), providers, mail, username: form.values.username };
       if (!form.ok) {
         const error = Object.values(form.fields).join(' ');
         return render(c, <SigninPage {...page} error={error} />, 400);
@@ -238,5 +262,90 @@ export function pageRoutes({ service, identities, providers, addressOf }: PageRo
       if (!caller) return c.redirect('/signin', 303);
       await service.revokeOtherSessions(caller);
       return c.redirect(confirmedPath('/account', 'others-revoked'), 303);
+    })
+    .post('/account/email', async (c) => {
+      const caller = callerOf(c);
+      if (!email) return renderNoMail(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, emailRequestSchema);
+      if (!form.ok) return renderAccount(c, caller, { emailForm: { fields: form.fields } }, 400);
+      const result = await email.requestVerification(caller, form.data.email);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return renderAccount(c, caller, { emailForm: { error: message } }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'email-code-sent'), 303);
+    })
+    .post('/account/email/verify', async (c) => {
+      const caller = callerOf(c);
+      if (!email) return renderNoMail(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, emailCodeSchema);
+      const result = form.ok
+        ? await email.verify(caller, form.data.code)
+        : ({ ok: false, reason: 'invalid_code' } as const);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return renderAccount(c, caller, { emailForm: { fields: { code: message } } }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'email-verified'), 303);
+    })
+    .post('/account/email/remove', async (c) => {
+      const caller = callerOf(c);
+      if (!email) return renderNoMail(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const result = await email.remove(caller);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return renderAccount(c, caller, { emailForm: { error: message } }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'email-removed'), 303);
+    })
+    .get('/forgot-password', (c) => {
+      if (!email) return renderNoMail(c);
+      return render(c, <ForgotPasswordPage user={c.get('user')} mail />);
+    })
+    .post('/forgot-password', async (c) => {
+      if (!email) return renderNoMail(c);
+      const user = c.get('user');
+      const form = await readFormBody(c, emailRequestSchema);
+      if (!form.ok) {
+        return render(c, <ForgotPasswordPage user={user} mail fields={form.fields} />, 400);
+      }
+      const origin = { address: addressOf(c), browser: c.req.header('user-agent') };
+      const result = await email.requestReset(origin, form.data.email);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return render(c, <ForgotPasswordPage user={user} mail error={message} />, status);
+      }
+      return render(c, <ForgotPasswordPage user={user} mail sent />);
+    })
+    .get('/reset-password', (c) => {
+      // The address holds the token: no request from this page may name it.
+      c.header('Referrer-Policy', 'no-referrer');
+      if (!email) return renderNoMail(c);
+      return render(c, <ResetPasswordPage token={c.req.query('token') ?? null} />);
+    })
+    .post('/reset-password', async (c) => {
+      c.header('Referrer-Policy', 'no-referrer');
+      if (!email) return renderNoMail(c);
+      const form = await readFormBody(c, resetConfirmSchema);
+      const token = form.values.token ?? null;
+      if (!form.ok) {
+        return render(c, <ResetPasswordPage token={token} fields={form.fields} />, 400);
+      }
+      const origin = { address: addressOf(c), browser: c.req.header('user-agent') };
+      const result = await email.confirmReset(origin, form.data);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return render(c, <ResetPasswordPage token={token} error={message} />, status);
+      }
+      return c.redirect(confirmedPath('/', 'password-reset'), 303);
     });
 }

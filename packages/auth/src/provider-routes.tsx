@@ -147,6 +147,7 @@ export function providerRoutes({
         user: c.get('user'),
         session: c.get('session'),
         address: addressOf(c),
+        browser: c.req.header('user-agent'),
       });
       if (!result.ok) return renderFailure(c, result, name);
       sendSessionCookie(c, result.cookie);

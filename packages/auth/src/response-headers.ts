@@ -46,6 +46,8 @@ export function responseHeaders(options: ResponseHeadersOptions): MiddlewareHand
           baseUri: ["'none'"],
         },
         referrerPolicy: 'same-origin',
+        // A route may set its own (the reset page's no-referrer); the rest are set here.
+        overwrite: false,
       });
     }
     return secure;

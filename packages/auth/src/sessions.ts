@@ -78,7 +78,10 @@ function createLucia(adapter: Adapter, secure: boolean) {
       attributes: { secure, sameSite: 'lax' },
     },
     // What may leave the server of the user row Lucia reads (`SELECT user.*`).
-    getUserAttributes: (attributes) => ({ username: attributes.username }),
+    getUserAttributes: (attributes) => ({
+      username: attributes.username,
+      email: attributes.email ?? null,
+    }),
     // A Date from pg and mysql2; seconds from SQLite, as Lucia's own expires_at.
     getSessionAttributes: (attributes) => ({
       authenticatedAt:
@@ -92,7 +95,7 @@ function createLucia(adapter: Adapter, secure: boolean) {
 declare module 'lucia' {
   interface Register {
     Lucia: ReturnType<typeof createLucia>;
-    DatabaseUserAttributes: { username: string };
+    DatabaseUserAttributes: { username: string; email: string | null };
     DatabaseSessionAttributes: { authenticated_at: Date | number };
   }
 }

@@ -10,6 +10,8 @@ import { type Config, ConfigError, parseConfig, resolveOrigin } from './config.t
 import { createApp } from './create-app.ts';
 import { createLogger, type Logger } from './create-logger.ts';
 import { runHousekeeping } from './housekeeping.ts';
+import { createMailer } from './mail-delivery.ts';
+import { argon2Hasher } from './password-hashing.ts';
 
 export interface StartServerOptions<Extra extends z.ZodRawShape> {
   /** The app's own variables, beside the common ones of docs/API.md. */
@@ -85,7 +87,21 @@ export async function startServer<Extra extends z.ZodRawShape>(
   }
   const { port } = server.address() as AddressInfo;
   const origin = resolveOrigin(config, port);
+  // Mail is delivered by every process from the outbox they share, each
+  // row by one of them (outbox.ts); it starts once the app serves.
+  const mailer =
+    config.SMTP_URL && config.MAIL_FROM
+      ? createMailer({
+          db,
+          smtpUrl: config.SMTP_URL,
+          from: config.MAIL_FROM,
+          origin,
+          logger,
+          passwords: argon2Hasher,
+        })
+      : null;
   const app = createApp({
+    mailer,
     db,
     adapter,
     origin,
@@ -103,6 +119,8 @@ export async function startServer<Extra extends z.ZodRawShape>(
   // The address to open comes first and alone: the pages answer only at
   // their origin (the CSRF check), not at the address the socket binds.
   logger.info({ bind: `${config.HOST}:${port}`, database: target }, `serving ${origin}`);
+  if (mailer) mailer.start();
+  else logger.info('SMTP_URL is not set: no e-mail features (address, password reset, notices)');
 
   // Housekeeping starts once the app serves, and is not waited for: a
   // backlog of expired rows is swept a batch at a time beside the requests.
@@ -118,6 +136,7 @@ export async function startServer<Extra extends z.ZodRawShape>(
     logger.info({ signal }, 'stopping: finishing requests in flight');
     // Closes idle keep-alive connections too; busy ones once their response is sent.
     server.close(async () => {
+      await mailer?.stop();
       await database.close();
       logger.info('stopped');
       logger.flush();

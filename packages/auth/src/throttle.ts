@@ -25,6 +25,12 @@ const minute = 60_000;
 const signinWindowMs = 10 * minute;
 const signupWindowMs = 60 * minute;
 const providerFlowWindowMs = 10 * minute;
+/** The e-mail rules count in one hour: reset requests, reset mails, address changes. */
+const mailWindowMs = 60 * minute;
+/** Reset mails one address may be sent in an hour. */
+const resetMailsPerAddress = 3;
+/** `POST /api/email` a user may make in an hour. */
+const emailChangesPerUser = 5;
 /** Consecutive failures of a username before each one locks it: 2^(n-5) s, at most 15 min. */
 const usernameFailuresAllowed = 5;
 const usernameLockMaxMs = 15 * minute;
@@ -119,6 +125,40 @@ export class Throttle {
       now,
       this.#limits.providerFlowsPerAddress,
       providerFlowWindowMs,
+    );
+  }
+
+  /**
+   * Lets a `POST /api/password-reset` of a client address through, or
+   * answers the seconds to wait: `RATE_LIMIT_SIGNUP_IP` an hour.
+   */
+  async beginResetRequest(address: string, now: number): Promise<{ wait: number }> {
+    return this.#reserveEvent(
+      'reset_request',
+      address,
+      now,
+      this.#limits.signupPerAddress,
+      mailWindowMs,
+    );
+  }
+
+  /**
+   * Counts a reset mail to an address, named by `digest` (its SHA-256, so
+   * that the table keeps no address); a wait above 0: 3 in the hour already,
+   * and this one is not sent.
+   */
+  async countResetMail(digest: string, now: number): Promise<{ wait: number }> {
+    return this.#reserveEvent('reset_mail', digest, now, resetMailsPerAddress, mailWindowMs);
+  }
+
+  /** Lets a user's `POST /api/email` through, or answers the seconds to wait: 5 an hour. */
+  async beginEmailChange(userId: string, now: number): Promise<{ wait: number }> {
+    return this.#reserveEvent(
+      'email_change',
+      `user:${userId}`,
+      now,
+      emailChangesPerUser,
+      mailWindowMs,
     );
   }
 
@@ -227,7 +267,7 @@ function lostRace(error: unknown): undefined {
 
 /** A throttled event as an attempt counted it: what takes it back. */
 export interface ThrottleEvent {
-  kind: 'signin_failure' | 'signup' | 'provider_flow';
+  kind: Database['throttle_event']['kind'];
   address: string;
   at: number;
   /** A random id of the attempt that counted itself (a UUID). */
@@ -258,7 +298,7 @@ export function usernameLockWait(failures: number, lastFailureMs: number, now: n
 
 /** Deletes the throttle rows no rule looks at any more (housekeeping), a batch at a time. */
 export async function pruneThrottle(db: Kysely<Database>, now: number): Promise<void> {
-  const oldest = now - Math.max(signinWindowMs, signupWindowMs, providerFlowWindowMs);
+  const oldest = now - Math.max(signinWindowMs, signupWindowMs, providerFlowWindowMs, mailWindowMs);
   await deleteInBatches(
     (limit) =>
       db

@@ -12,6 +12,10 @@ export interface UserTable {
   username: string;
   created_at: Generated<Date>;
   lock_version: LockVersion;
+  /** The verified address, lower case, verified for no other account; null for none (migration 0008). */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When `email` was verified (app clock, ms); null when there is none. */
+  email_verified_at_ms: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /**
@@ -57,7 +61,14 @@ export type EpochMs = ColumnType<number, number, number>;
  */
 export interface ThrottleEventTable {
   id: Generated<number>;
-  kind: 'signin_failure' | 'signup' | 'provider_flow';
+  kind:
+    | 'signin_failure'
+    | 'signup'
+    | 'provider_flow'
+    | 'reset_request'
+    | 'reset_mail'
+    | 'email_change';
+  /** A client address; for `reset_mail` the SHA-256 of the address mailed, for `email_change` the user's id. */
   client_address: string;
   at_ms: EpochMs;
   /**
@@ -97,6 +108,52 @@ export interface AuthFlowTable {
 }
 
 /**
+ * A code on its way to a new address (`POST /api/email`), one per user: the
+ * latest request replaces the one before. `code_hash` is the code's slow hash
+ * (Argon2id), written when its mail is sent, so that no row holds a code
+ * before or after; `attempts` counts the codes tried (5 end it).
+ */
+export interface EmailVerificationTable {
+  id: string;
+  user_id: string;
+  email: string;
+  code_hash: string | null;
+  expires_at_ms: EpochMs;
+  attempts: ColumnType<number, number | undefined, number>;
+}
+
+/**
+ * A password reset link: `id` is the SHA-256 (hex) of the token the mail
+ * carries, made when the mail is sent. `used` is 1 once it has reset a
+ * password; a newer link of the user deletes the older ones.
+ */
+export interface PasswordResetTable {
+  id: string;
+  user_id: string;
+  expires_at_ms: EpochMs;
+  used: ColumnType<number, number | undefined, number>;
+}
+
+/**
+ * A mail to send, written in the transaction of the change that causes it
+ * and deleted once delivered. `payload` is JSON with what the mail says
+ * (never a code, a token or a password); a process claims a row by writing
+ * its `claim_owner` and `claimed_until_ms` where no live claim is.
+ */
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  user_id: string | null;
+  address: string;
+  payload: string;
+  created_at_ms: EpochMs;
+  next_attempt_at_ms: EpochMs;
+  attempts: ColumnType<number, number | undefined, number>;
+  claimed_until_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  claim_owner: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/**
  * The tables, the same for every dialect, as the app sees them: each
  * dialect's wiring converts at its driver or its Kysely, so that the code
  * above sees one type per column.
@@ -111,7 +168,7 @@ export interface AuthFlowTable {
  *   database's clock fills `created_at`.
  * - A column named `*_ms` holds milliseconds since the epoch from the app's
  *   clock, in a BIGINT (INTEGER on SQLite): the tables only this app uses
- *   (throttling, provider flows), compared with the `now` the app passes in
+ *   (throttling, provider flows, mail), compared with the `now` the app passes in
  *   (which tests can stop), to the millisecond, with no conversion on any
  *   dialect.
  *
@@ -129,4 +186,7 @@ export interface Database {
   throttle_event: ThrottleEventTable;
   username_throttle: UsernameThrottleTable;
   auth_flow: AuthFlowTable;
+  email_verification: EmailVerificationTable;
+  password_reset: PasswordResetTable;
+  mail_outbox: MailOutboxTable;
 }

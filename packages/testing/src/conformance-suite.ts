@@ -7,6 +7,7 @@ import { describeHeaders } from './suite/headers.ts';
 import { describeHealth } from './suite/health.ts';
 import { describeHousekeeping } from './suite/housekeeping.ts';
 import { describeLoad } from './suite/load.ts';
+import { describeMail } from './suite/mail.ts';
 import { describeMigrations } from './suite/migrations.ts';
 import { describeOutage } from './suite/outage.ts';
 import { describePages } from './suite/pages.ts';
@@ -71,6 +72,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeProviderThrottling(harness, providers);
   describeProviderRecords(harness, providers);
   describeRecentAuthentication(harness);
+  describeMail(harness);
   describeAuditLog(harness);
   describeErrorLog(harness);
   describeHousekeeping(harness);

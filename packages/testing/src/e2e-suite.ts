@@ -12,9 +12,11 @@ import {
 } from './app-process.ts';
 import type { Dialect } from './dialect.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
+import { walkMailFlows } from './e2e/walk-mail-flows.ts';
 import { walkProviderFlows } from './e2e/walk-provider-flows.ts';
 import { findLogLeaks } from './find-log-leaks.ts';
 import { launchChromium } from './launch-chromium.ts';
+import { MailCatcher } from './mail/mail-catcher.ts';
 import { startTestProvider, type TestProvider } from './oidc/start-test-provider.ts';
 import type { TestDatabase } from './test-database.ts';
 
@@ -58,15 +60,20 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
   const providers: Partial<Record<keyof typeof providerLabels, TestProvider>> = {};
   /** Every session token the browser was given, which the app's log must not carry. */
   const received = new Set<string>();
+  /** The SMTP server the app mails to. */
+  const catcher = new MailCatcher();
 
   beforeAll(async () => {
     database = await dialect.createDatabase(inject('databaseServerUrl'));
     // Two local OpenID Providers, each with the app's client registered:
     // the redirect URI names the app's origin, so its port is chosen first.
     const port = await findFreePort();
+    await catcher.resume();
     const env: Record<string, string> = {
       [dialect.variable.name]: database.location,
       PORT: String(port),
+      SMTP_URL: catcher.url,
+      MAIL_FROM: 'Auth <auth@example.test>',
       AUTH_PROVIDERS: Object.keys(providerLabels).join(','),
     };
     for (const [name, label] of Object.entries(providerLabels)) {
@@ -129,6 +136,11 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
         second: { label: providerLabels.beta, issuer: providers.beta.issuer },
         received,
       });
+    }, 120_000);
+
+    it('adds an address with the code from its mail, and resets the password from the link in another', async () => {
+      if (!browser) throw new Error('Chromium did not start');
+      await walkMailFlows({ browser, origin, screenshot, received, catcher });
     }, 120_000);
   });
 }

@@ -2,7 +2,8 @@ import type { AppDatabase } from '@repo/auth/app-database';
 import { createApp } from '@repo/auth/create-app';
 import type { Logger as AppLogger } from '@repo/auth/create-logger';
 import { createLogger } from '@repo/auth/create-logger';
-import type { PasswordHasher } from '@repo/auth/password-hashing';
+import { createMailer } from '@repo/auth/mail-delivery';
+import { argon2Hasher, type PasswordHasher } from '@repo/auth/password-hashing';
 import type { ProviderConfig } from '@repo/auth/provider-config';
 import type { ThrottleLimits } from '@repo/auth/throttle';
 import { type Migrations, migrateToLatest } from '@repo/schema/migrate-to-latest';
@@ -10,6 +11,7 @@ import { expect, inject, onTestFinished } from 'vitest';
 import { startedProcesses, stopAllProcesses } from './app-process.ts';
 import type { Dialect } from './dialect.ts';
 import { findLogLeaks } from './find-log-leaks.ts';
+import type { MailCatcher } from './mail/mail-catcher.ts';
 import { TestClient } from './test-client.ts';
 import type { TestDatabase } from './test-database.ts';
 
@@ -43,6 +45,12 @@ export interface OpenAppOptions {
   passwords?: PasswordHasher;
   /** OpenID Connect providers (`AUTH_PROVIDERS`). */
   providers?: ProviderConfig[];
+  /**
+   * Mail set up (`SMTP_URL`) to this catcher's SMTP server, delivered by a
+   * mailer that reads the outbox every 100 ms and tries again after 100 ms,
+   * doubling: quick enough for tests, the same code as a process runs.
+   */
+  mail?: MailCatcher;
 }
 
 /** An app over a database of its own, and what a test needs to look at it. */
@@ -131,7 +139,21 @@ export class Harness {
       logger,
     });
     if (options.migrate !== false) await migrateToLatest(opened.db, this.options.migrations);
+    const mailer = options.mail
+      ? createMailer({
+          db: opened.db,
+          smtpUrl: options.mail.url,
+          from: 'Auth tests <auth@example.test>',
+          origin,
+          logger,
+          passwords: options.passwords ?? argon2Hasher,
+          pollMs: 100,
+          retryMs: 100,
+        })
+      : null;
+    mailer?.start();
     const app = createApp({
+      mailer,
       db: opened.db,
       adapter: opened.adapter,
       origin,
@@ -143,6 +165,10 @@ export class Harness {
     });
     const result: OpenedApp = {
       ...opened,
+      close: async () => {
+        await mailer?.stop();
+        await opened.close();
+      },
       app,
       origin,
       database,

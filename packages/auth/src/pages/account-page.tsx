@@ -3,6 +3,7 @@ import type { User } from 'lucia';
 import type { Identities } from '../identity-service.ts';
 import type { SessionInfo } from '../sessions.ts';
 import { describeDuration } from './describe-duration.ts';
+import { EmailSection, type EmailSectionProps } from './email-section.tsx';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
 import { NewPasswordField } from './new-password-field.tsx';
@@ -22,6 +23,8 @@ export interface AccountPageProps {
   identitiesError?: string;
   /** Why a revocation did nothing. */
   sessionsError?: string;
+  /** The address and its forms; `null` (or absent) when mail is not set up. */
+  email?: EmailSectionProps | null;
   /** The password form after a refused post: a message per field, or one for the form. */
   password?: { fields?: Record<string, string>; error?: string };
 }
@@ -75,6 +78,18 @@ export function AccountPage(props: AccountPageProps) {
       </p>
 
       <SignInMethods identities={identities} error={props.identitiesError} />
+
+      {props.email ? (
+        <EmailSection {...props.email} />
+      ) : (
+        <section aria-labelledby="email-title">
+          <h2 id="email-title">E-mail address</h2>
+          <p class="hint">
+            This app sends no mail: there is no address to add, and a forgotten password cannot be
+            reset by mail.
+          </p>
+        </section>
+      )}
 
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>

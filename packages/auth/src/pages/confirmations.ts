@@ -12,6 +12,11 @@ export const confirmations = {
   'others-revoked': 'Every other session is signed out.',
   'password-set': 'Your password is set: you can sign in with your username and it too.',
   'provider-unlinked': 'That provider is unlinked.',
+  'email-code-sent':
+    'A code is on its way to that address: enter it below within 10 minutes of its arrival.',
+  'email-verified': 'Your address is verified.',
+  'email-removed': 'Your address is removed.',
+  'password-reset': 'Your password is reset and every session ended: sign in with the new one.',
   reauthenticated:
     'You confirmed it is you: for the next 10 minutes you can change how you sign in.',
 } as const;

@@ -3,9 +3,12 @@ export interface FieldProps {
   /** The form field's name, also its `id`. */
   name: string;
   label: string;
-  type?: 'text' | 'password';
+  type?: 'text' | 'password' | 'email';
   /** What password managers and browsers fill in. */
-  autocomplete: 'username' | 'current-password' | 'new-password';
+  autocomplete: 'username' | 'current-password' | 'new-password' | 'email' | 'one-time-code';
+  /** The keyboard a phone shows: digits for a code. */
+  inputmode?: 'numeric';
+  pattern?: string;
   /** What the person typed, kept after a refused post (never a password). */
   value?: string;
   /** The rule the field must follow, said before anyone breaks it. */

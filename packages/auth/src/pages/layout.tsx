@@ -8,6 +8,8 @@ export interface LayoutProps {
   title: string;
   /** Who is signed in, for the header; `null` when no one is. */
   user: Pick<User, 'username'> | null;
+  /** More of the document's head (a page's own `<meta>`). */
+  head?: Child;
   children?: Child;
 }
 
@@ -15,7 +17,7 @@ export interface LayoutProps {
  * The document every page shares: one stylesheet from this origin (the CSP
  * allows no inline style or script) and a header that says who is signed in.
  */
-export function Layout({ title, user, children }: LayoutProps) {
+export function Layout({ title, user, head, children }: LayoutProps) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -26,6 +28,7 @@ export function Layout({ title, user, children }: LayoutProps) {
           <meta name="color-scheme" content="light dark" />
           <title>{`${title} · Password auth`}</title>
           <link rel="stylesheet" href="/style.css" />
+          {head}
         </head>
         <body>
           <header class="site-header">

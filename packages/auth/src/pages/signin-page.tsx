@@ -13,10 +13,12 @@ export interface SigninPageProps {
   username?: string;
   /** Why the form was refused: one sentence for a wrong password and an unknown user alike. */
   error?: string;
+  /** Whether mail is set up (`SMTP_URL`): then a forgotten password can be reset. */
+  mail?: boolean;
 }
 
 /** `/signin`: username and current password. */
-export function SigninPage({ user, providers, username, error }: SigninPageProps) {
+export function SigninPage({ user, providers, username, error, mail }: SigninPageProps) {
   return (
     <Layout title="Sign in" user={user}>
       <h1>Sign in</h1>
@@ -33,6 +35,11 @@ export function SigninPage({ user, providers, username, error }: SigninPageProps
         />
         <button type="submit">Sign in</button>
       </form>
+      {mail && (
+        <p>
+          <a href="/forgot-password">Forgot your password?</a>
+        </p>
+      )}
       <ProviderButtons providers={providers} />
       <p>
         No account yet? <a href="/signup">Sign up</a>

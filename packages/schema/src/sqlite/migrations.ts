@@ -6,6 +6,7 @@ import * as hashedSessionIds from './0004-hashed-session-ids.ts';
 import * as providerSignIn from './0005-provider-sign-in.ts';
 import * as lockVersion from './0006-lock-version.ts';
 import * as recentAuthentication from './0007-recent-authentication.ts';
+import * as email from './0008-email.ts';
 
 /** Every sqlite migration, in order. Add new ones at the end; never edit an applied one. */
 export const migrations: Migrations = {
@@ -16,4 +17,5 @@ export const migrations: Migrations = {
   '0005-provider-sign-in': providerSignIn,
   '0006-lock-version': lockVersion,
   '0007-recent-authentication': recentAuthentication,
+  '0008-email': email,
 };

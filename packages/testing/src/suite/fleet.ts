@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildRun, startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import { countStatuses } from '../count-statuses.ts';
 import { findLogLeaks } from '../find-log-leaks.ts';
+import { codeOf, MailCatcher } from '../mail/mail-catcher.ts';
 import { cookieHeaderOf, uniqueAddress } from '../test-client.ts';
 
 /** Several app processes serving one database, as behind a load balancer. */
@@ -90,12 +91,21 @@ export function describeFleet(title: string, startFleet: StartFleet) {
     /** The `Cookie` header of the session a response sets, its token recorded. */
     const sessionOf = (response: Response) => cookieHeaderOf(response, received);
 
+    /** Where every process of the fleet sends its mail. */
+    const catcher = new MailCatcher();
+
     // One fleet for these cases, started on a new database.
     beforeAll(async () => {
-      fleet = await startFleet(fleetEnv);
+      await catcher.resume();
+      fleet = await startFleet({
+        ...fleetEnv,
+        SMTP_URL: catcher.url,
+        MAIL_FROM: 'Fleet <auth@example.test>',
+      });
     });
     afterAll(async () => {
       for (const run of fleet?.runs ?? []) expect(await stopProcess(run)).toBe(0);
+      await catcher.pause();
       // No process answered a 500 (it would have logged it), or logged a secret.
       for (const run of fleet?.runs ?? []) expect(run.output()).not.toContain('unexpected error');
       const lines = (fleet?.runs ?? []).flatMap((run) => run.output().split('\n'));
@@ -215,6 +225,37 @@ export function describeFleet(title: string, startFleet: StartFleet) {
         });
         expect(other.status).toBe(401);
       }
+    });
+
+    it('sends one mail per change across processes: each delivered once, by whichever process claimed it', async () => {
+      const users = 12;
+      const cookies: string[] = [];
+      for (let i = 0; i < users; i += 1) {
+        const signup = await post(at(i), '/api/signup', { username: `mailing${i}`, password });
+        expect(signup.status).toBe(201);
+        cookies.push(sessionOf(signup));
+      }
+      const addresses = cookies.map((_, i) => `fleet${i}@example.test`);
+      // At once, through every process: each is nudged, and claims rows the
+      // others queued as well as its own.
+      const answers = await Promise.all(
+        cookies.map((cookie, i) => post(at(i + 1), '/api/email', { email: addresses[i] }, cookie)),
+      );
+      expect(countStatuses(answers, [202])).toEqual({ 202: users });
+      for (const address of addresses) await catcher.waitFor(address, { timeoutMs: 30_000 });
+      // A mail sent twice would come within the next poll (5 s).
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      expect(addresses.map((address) => catcher.to(address).length)).toEqual(
+        addresses.map(() => 1),
+      );
+      const sent = fleet.runs.map((run) => run.output().split('"msg":"mail sent"').length - 1);
+      expect(sent.reduce((sum, count) => sum + count, 0)).toBe(users);
+      // A code works on any process.
+      const [mail] = catcher.to('fleet0@example.test');
+      if (!mail) throw new Error('no mail to fleet0@example.test');
+      const code = codeOf(mail);
+      const verified = await post(at(2), '/api/email/verify', { code }, cookies[0]);
+      expect(verified.status).toBe(200);
     });
   });
 }

@@ -95,7 +95,12 @@ export function describeSession(harness: Harness) {
       expect(response.status).toBe(200);
       expect(response.headers.get('Cache-Control')).toBe('no-store');
       const body = await jsonOf(response);
-      expect(body.user).toEqual({ id: expect.any(String), username });
+      expect(body.user).toEqual({
+        id: expect.any(String),
+        username,
+        email: null,
+        emailVerified: false,
+      });
       const expiresIn = Date.parse(body.session.expiresAt) - Date.now();
       expect(expiresIn).toBeGreaterThan(29 * day);
       expect(expiresIn).toBeLessThanOrEqual(30 * day);
