@@ -10,7 +10,6 @@ import { type Config, ConfigError, parseConfig, resolveOrigin } from './config.t
 import { createApp } from './create-app.ts';
 import { createLogger, type Logger } from './create-logger.ts';
 import { runHousekeeping } from './housekeeping.ts';
-import { createMailer } from './mail-delivery.ts';
 import { argon2Hasher } from './password-hashing.ts';
 
 export interface StartServerOptions<Extra extends z.ZodRawShape> {
@@ -88,10 +87,11 @@ export async function startServer<Extra extends z.ZodRawShape>(
   const { port } = server.address() as AddressInfo;
   const origin = resolveOrigin(config, port);
   // Mail is delivered by every process from the outbox they share, each
-  // row by one of them (outbox.ts); it starts once the app serves.
+  // row by one of them (outbox.ts); it starts once the app serves. Without
+  // SMTP_URL nodemailer is not even loaded (4 MB of a process's memory).
   const mailer =
     config.SMTP_URL && config.MAIL_FROM
-      ? createMailer({
+      ? (await import('./mail-delivery.ts')).createMailer({
           db,
           smtpUrl: config.SMTP_URL,
           from: config.MAIL_FROM,
