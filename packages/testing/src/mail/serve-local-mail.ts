@@ -1,4 +1,4 @@
-// The try command for mail: MailDev (an SMTP server with a web page that
+// `pnpm try-mail`, the try command for mail: MailDev (an SMTP server with a web page that
 // shows what it received) on this machine, for trying the address and the
 // password reset without an SMTP service. Prints the lines to start an app
 // with, and serves until Ctrl-C.
