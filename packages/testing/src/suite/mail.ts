@@ -518,6 +518,7 @@ export function describeMail(harness: Harness) {
       expect(verified.status).toBe(303);
       const account = await (await client.get('/account')).text();
       expect(account).toContain(email);
+      expect(account).toContain('href="/forgot-password"');
       expect(account).toContain('action="/account/email/remove"');
       expect((await client.postForm('/account/email/remove')).status).toBe(303);
       expect(await me(client)).toMatchObject({ email: null });
