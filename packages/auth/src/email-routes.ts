@@ -18,14 +18,14 @@ export interface EmailRoutesOptions {
  * path the app does not serve.
  */
 export function emailRoutes({ email, addressOf }: EmailRoutesOptions) {
-  function origin(c: Context<AppEnv>) {
+  function requester(c: Context<AppEnv>) {
     return { address: addressOf(c), browser: c.req.header('user-agent') };
   }
   function caller(c: Context<AppEnv>) {
     const user = c.get('user');
     const session = c.get('session');
     if (!user || !session) throw new ApiError('unauthenticated');
-    return { user, session, ...origin(c) };
+    return { user, session, ...requester(c) };
   }
 
   return new Hono<AppEnv>()
@@ -57,13 +57,13 @@ export function emailRoutes({ email, addressOf }: EmailRoutesOptions) {
     })
     .post('/password-reset', async (c) => {
       const input = await readJsonBody(c, emailRequestSchema);
-      const result = await email.requestReset(origin(c), input.email);
+      const result = await email.requestReset(requester(c), input.email);
       if (!result.ok) fail(result);
       return c.body(null, 202);
     })
     .post('/password-reset/confirm', async (c) => {
       const input = await readJsonBody(c, resetConfirmSchema);
-      const result = await email.confirmReset(origin(c), input);
+      const result = await email.confirmReset(requester(c), input);
       if (!result.ok) fail(result);
       return c.body(null, 204);
     });

@@ -28,17 +28,14 @@ export interface EmailServiceOptions {
   mailer: Mailer;
 }
 
-/** The expected failures of the mail flows, `invalid_code` among them (auth-service.ts). */
-export type EmailFailure = Failure;
-
-/** Who did it, for the mails that tell of it. */
-export interface Origin {
+/** Who asked, for the throttles and for the mails that tell of it. */
+export interface Requester {
   address: string;
   /** The request's `User-Agent`. */
   browser?: string | undefined;
 }
 
-function payloadOf({ address, browser }: Origin, now: number): MailPayload {
+function payloadOf({ address, browser }: Requester, now: number): MailPayload {
   return { at: now, clientAddress: address, browser: browser?.slice(0, 200) };
 }
 
@@ -74,9 +71,9 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
      * verified, a mail to it that someone tried (the same answer).
      */
     async requestVerification(
-      caller: Caller & Origin,
+      caller: Caller & Requester,
       email: string,
-    ): Promise<{ ok: true } | EmailFailure> {
+    ): Promise<{ ok: true } | Failure> {
       const { user, session, address } = caller;
       const now = Date.now();
       if (!isRecentlyAuthenticated(session.authenticatedAt, now)) {
@@ -105,9 +102,9 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
 
     /** `POST /api/email/verify`: the code of the caller's latest request makes its address verified. */
     async verify(
-      caller: Caller & Origin,
+      caller: Caller & Requester,
       code: string,
-    ): Promise<{ ok: true; email: string } | EmailFailure> {
+    ): Promise<{ ok: true; email: string } | Failure> {
       const { user, address } = caller;
       const now = Date.now();
       const failed = () => {
@@ -135,7 +132,7 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
     },
 
     /** `DELETE /api/email`: the address goes, and is told. */
-    async remove(caller: Caller & Origin): Promise<{ ok: true } | EmailFailure> {
+    async remove(caller: Caller & Requester): Promise<{ ok: true } | Failure> {
       const { user, session, address } = caller;
       const now = Date.now();
       if (!isRecentlyAuthenticated(session.authenticatedAt, now)) {
@@ -157,16 +154,21 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
      * is, and the mailer finds the account (if any) when it sends, out of
      * the request's time. At most 3 mails an address an hour.
      */
-    async requestReset(origin: Origin, email: string): Promise<{ ok: true } | EmailFailure> {
+    async requestReset(requester: Requester, email: string): Promise<{ ok: true } | Failure> {
       const now = Date.now();
-      const { wait } = await throttle.beginResetRequest(origin.address, now);
-      if (wait > 0) return throttled('reset_throttled', origin.address, wait);
+      const { wait } = await throttle.beginResetRequest(requester.address, now);
+      if (wait > 0) return throttled('reset_throttled', requester.address, wait);
       const digest = createHash('sha256').update(email).digest('hex');
       const mails = await throttle.countResetMail(digest, now);
       if (mails.wait === 0) {
         await queueMail(
           db,
-          { kind: 'password_reset', userId: null, address: email, payload: payloadOf(origin, now) },
+          {
+            kind: 'password_reset',
+            userId: null,
+            address: email,
+            payload: payloadOf(requester, now),
+          },
           now,
         );
         mailer.nudge();
@@ -174,7 +176,7 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
       audit.info(
         {
           event: 'password_reset_requested',
-          clientAddress: origin.address,
+          clientAddress: requester.address,
           queued: mails.wait === 0,
         },
         'password reset requested',
@@ -187,14 +189,14 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
      * password, ends every session and link of its user, and signs no one in.
      */
     async confirmReset(
-      origin: Origin,
+      requester: Requester,
       input: { token: string; newPassword: string },
-    ): Promise<{ ok: true } | EmailFailure> {
+    ): Promise<{ ok: true } | Failure> {
       const now = Date.now();
       // Read first, so that a wrong link costs no hash.
       if (!(await isResetTokenUsable(db, input.token, now))) {
         audit.info(
-          { event: 'password_reset_failed', clientAddress: origin.address },
+          { event: 'password_reset_failed', clientAddress: requester.address },
           'wrong, used or expired link',
         );
         return invalidCode;
@@ -203,11 +205,11 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
       const userId = await resetPassword(db, {
         token: input.token,
         hashedPassword,
-        payload: payloadOf(origin, now),
+        payload: payloadOf(requester, now),
       });
       if (!userId) return invalidCode;
       audit.info(
-        { event: 'password_reset', userId, clientAddress: origin.address },
+        { event: 'password_reset', userId, clientAddress: requester.address },
         'password reset; every session ended',
       );
       mailer.nudge();

@@ -318,8 +318,8 @@ export function pageRoutes(options: PageRoutesOptions) {
       if (!form.ok) {
         return render(c, <ForgotPasswordPage user={user} mail fields={form.fields} />, 400);
       }
-      const origin = { address: addressOf(c), browser: c.req.header('user-agent') };
-      const result = await email.requestReset(origin, form.data.email);
+      const requester = { address: addressOf(c), browser: c.req.header('user-agent') };
+      const result = await email.requestReset(requester, form.data.email);
       if (!result.ok) {
         const { status, message } = explain(c, result);
         return render(c, <ForgotPasswordPage user={user} mail error={message} />, status);
@@ -340,8 +340,8 @@ export function pageRoutes(options: PageRoutesOptions) {
       if (!form.ok) {
         return render(c, <ResetPasswordPage token={token} fields={form.fields} />, 400);
       }
-      const origin = { address: addressOf(c), browser: c.req.header('user-agent') };
-      const result = await email.confirmReset(origin, form.data);
+      const requester = { address: addressOf(c), browser: c.req.header('user-agent') };
+      const result = await email.confirmReset(requester, form.data);
       if (!result.ok) {
         const { status, message } = explain(c, result);
         return render(c, <ResetPasswordPage token={token} error={message} />, status);

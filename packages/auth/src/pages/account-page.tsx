@@ -164,6 +164,11 @@ export function AccountPage(props: AccountPageProps) {
           />
           <button type="submit">{identities.password ? 'Change password' : 'Set password'}</button>
         </form>
+        {props.email && identities.password && (
+          <p>
+            <a href="/forgot-password">Forgot your password?</a>
+          </p>
+        )}
       </section>
     </Layout>
   );

@@ -429,6 +429,47 @@ export function describeMail(harness: Harness) {
       }
     });
 
+    it('sends a mail whose claim lapsed (its process died mid-send), and leaves one under a live claim alone', async () => {
+      const own = await MailCatcher.start();
+      const app = await harness.open({ mail: own });
+      try {
+        const now = Date.now();
+        const row = {
+          kind: 'password_changed',
+          user_id: null,
+          payload: JSON.stringify({ at: now }),
+          created_at_ms: now,
+          next_attempt_at_ms: now,
+        };
+        await app.db
+          .insertInto('mail_outbox')
+          .values([
+            {
+              ...row,
+              id: 'lapsed',
+              address: 'lapsed@example.test',
+              claim_owner: 'gone',
+              claimed_until_ms: now - 1000,
+            },
+            {
+              ...row,
+              id: 'claimed',
+              address: 'claimed@example.test',
+              claim_owner: 'alive',
+              claimed_until_ms: now + 60_000,
+            },
+          ])
+          .execute();
+        await own.waitFor('lapsed@example.test');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(own.to('claimed@example.test')).toEqual([]);
+        const left = await app.db.selectFrom('mail_outbox').select(['id', 'claim_owner']).execute();
+        expect(left).toEqual([{ id: 'claimed', claim_owner: 'alive' }]);
+      } finally {
+        await own.pause();
+      }
+    });
+
     it('sends each mail once when three deliverers read the same outbox at once', async () => {
       const shared = await MailCatcher.start();
       const app = await harness.open({ mail: shared });
@@ -518,6 +559,7 @@ export function describeMail(harness: Harness) {
       expect(verified.status).toBe(303);
       const account = await (await client.get('/account')).text();
       expect(account).toContain(email);
+      expect(account).toContain('href="/forgot-password"');
       expect(account).toContain('action="/account/email/remove"');
       expect((await client.postForm('/account/email/remove')).status).toBe(303);
       expect(await me(client)).toMatchObject({ email: null });
