@@ -146,7 +146,12 @@ export function pageRoutes(options: PageRoutesOptions) {
       const form = await readFormBody(c, signupSchema);
       const page = { user: c.get('user'), providers, username: form.values.username };
       if (!form.ok) return render(c, <SignupPage {...page} fields={form.fields} />, 400);
-      const result = await service.signUp(form.data, addressOf(c), c.get('session'));
+      const result = await service.signUp(
+        form.data,
+        addressOf(c),
+        c.get('session'),
+        c.req.header('user-agent'),
+      );
       if (!result.ok) {
         const { status, message } = explain(c, result);
         const shown =
@@ -168,7 +173,12 @@ export function pageRoutes(options: PageRoutesOptions) {
         const error = Object.values(form.fields).join(' ');
         return render(c, <SigninPage {...page} error={error} />, 400);
       }
-      const result = await service.signIn(form.data, addressOf(c), c.get('session'));
+      const result = await service.signIn(
+        form.data,
+        addressOf(c),
+        c.get('session'),
+        c.req.header('user-agent'),
+      );
       if (!result.ok) {
         const { status, message } = explain(c, result);
         return render(c, <SigninPage {...page} error={message} />, status);
