@@ -122,13 +122,14 @@ export const accountTables: Record<keyof Database, TablePolicy> = {
  * left out and why. Never a hash, a secret or a token.
  */
 export async function exportAccount(context: ExportContext) {
-  const data: Record<string, unknown> = { exportedAt: new Date(context.now).toISOString() };
+  const exportedAt = new Date(context.now).toISOString();
+  const data: Record<string, unknown> = {};
   const notExported: { table: string; reason: string }[] = [];
   for (const [table, policy] of Object.entries(accountTables)) {
     if ('read' in policy) data[policy.exportAs] = await policy.read(context);
     else notExported.push({ table, reason: policy.excluded });
   }
-  return { ...data, notExported };
+  return { exportedAt, ...data, notExported };
 }
 
 /**

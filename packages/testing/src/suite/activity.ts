@@ -252,6 +252,47 @@ export function describeActivity(harness: Harness) {
       expect(left.map((row) => row.client_address)).not.toContain('192.0.2.9');
     });
 
+    it('shows "Recent activity" on the account page, newest first, with method, address and browser', async () => {
+      const { client: account, username } = await signedUp(firefox);
+      const other = client(chrome);
+      await other.post('/api/signin', { username, password: 'not the password' });
+      const page = await account.get('/account');
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const section = html.slice(html.indexOf('Recent activity'));
+      const failed = section.indexOf('Failed sign-in');
+      const created = section.indexOf('Account created');
+      expect(failed).toBeGreaterThan(0);
+      expect(created).toBeGreaterThan(failed);
+      expect(section).toContain(`from ${other.address}, Chrome`);
+      expect(section).toContain(`from ${account.address}, Firefox`);
+      expect(section).toContain('less than a minute ago');
+      expect(section).toContain('href="/api/account/export"');
+    });
+
+    it('deletes the account from its page after a recent sign-in, and asks for the password again after 10 minutes', async () => {
+      const { client: account, userId } = await signedUp();
+      const { db } = providers.opened;
+      await db
+        .updateTable('session')
+        .set({ authenticated_at: new Date(Date.now() - 11 * 60_000) })
+        .where('id', '=', sessionRowId(account.cookie))
+        .execute();
+      const stale = await account.postForm('/account/delete', { confirm: 'yes' });
+      expect(stale.status).toBe(403);
+      expect(await stale.text()).toContain('Confirm');
+      expect(
+        (await account.postForm('/account/reauthenticate', { password: goodPassword })).status,
+      ).toBe(303);
+      const deleted = await account.postForm('/account/delete', { confirm: 'yes' });
+      expect(deleted.status).toBe(303);
+      expect(deleted.headers.get('Location')).toBe('/?done=account-deleted');
+      expect(account.cookie).toBeNull();
+      expect(await db.selectFrom('user').select('id').where('id', '=', userId).execute()).toEqual(
+        [],
+      );
+    });
+
     it('answers 401 unauthenticated without a session', async () => {
       for (const [method, path] of [
         ['GET', '/api/activity'],
