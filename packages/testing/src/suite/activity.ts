@@ -33,11 +33,23 @@ async function tablesWithUserId(db: Kysely<Database>): Promise<string[]> {
  * checked against every table of the schema, and its notice by real SMTP.
  */
 export function describeActivity(harness: Harness) {
+  // One describe around all, so that its app and SMTP server live only while its tests run.
+  describe(`${harness.dialect.name}: activity, export and deletion`, () => {
+    describeWithApp(harness);
+  });
+}
+
+function describeWithApp(harness: Harness) {
   const catcher = new MailCatcher();
   beforeAll(() => catcher.resume());
-  afterAll(() => catcher.pause());
   // One app with mail and the two test providers: every kind can happen on it.
   const providers = useTestProviders(harness, { mail: catcher });
+  // Its pool closed as soon as these tests end, not with the file: the
+  // database servers of a shared machine count every connection.
+  afterAll(async () => {
+    await providers.opened.close();
+    await catcher.pause();
+  });
 
   function client(userAgent = firefox): TestClient {
     const made = providers.opened.client();
