@@ -84,6 +84,19 @@ export function createAuthService({
       if (mailer) await queueNotice(trx, user.id, 'password_changed', payload);
     };
   }
+  /**
+   * A wrong password from a signed-in caller (confirming who it is, or
+   * changing the password) is a failed sign-in of its account too: the
+   * owner sees someone holding the session guess.
+   */
+  function recordWrongPassword({ user, address, browser }: Caller, during: string) {
+    return recordEvent(db, {
+      userId: user.id,
+      kind: 'signin_failed',
+      origin: { address, browser },
+      detail: { method: 'password', during },
+    });
+  }
   const verifyPassword = createPasswordVerifier(passwords);
   const audit = logger.child({ audit: true });
 
@@ -263,6 +276,7 @@ export function createAuthService({
       if (!result.ok && result.wait > 0)
         return throttled('password_throttled', address, result.wait);
       if (!result.ok) {
+        await recordWrongPassword(caller, 'password_change');
         audit.info(
           { event: 'password_change_failed', userId: user.id, clientAddress: address },
           'wrong current password',
@@ -297,10 +311,12 @@ export function createAuthService({
      * like a sign-in's, makes the session's proof of identity recent. A user
      * with no password proves it through its provider instead.
      */
-    async reauthenticate({ user, session, address }: Caller, password: string) {
+    async reauthenticate(caller: Caller, password: string) {
+      const { user, session, address } = caller;
       const result = await checkPassword(user.username, password, address);
       if (!result.ok && result.wait > 0) return throttled('reauth_throttled', address, result.wait);
       if (!result.ok || result.user.id !== user.id) {
+        await recordWrongPassword(caller, 'reauthenticate');
         audit.info(
           { event: 'reauthentication_failed', userId: user.id, clientAddress: address },
           'wrong password to confirm identity',

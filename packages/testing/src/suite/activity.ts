@@ -105,6 +105,8 @@ function describeWithApp(harness: Harness) {
       const other = sessions.find((session: { current: boolean }) => !session.current);
       expect((await first.delete(`/api/sessions/${other.id}`)).status).toBe(204);
       expect((await first.delete('/api/sessions')).status).toBe(204);
+      const guessed = await first.post('/api/reauthenticate', { password: 'not the password' });
+      expect(guessed.status).toBe(401);
       const changed = await first.post('/api/password', {
         currentPassword: goodPassword,
         newPassword,
@@ -119,6 +121,7 @@ function describeWithApp(harness: Harness) {
         'signout',
         'signin',
         'password_changed',
+        'signin_failed',
         'signout_everywhere',
         'session_revoked',
         'signin',
@@ -139,7 +142,8 @@ function describeWithApp(harness: Harness) {
         browser: 'Chrome',
         detail: { method: 'password' },
       });
-      expect(events[4].detail).toEqual({ session: other.id });
+      expect(events[3].detail).toEqual({ method: 'password', during: 'reauthenticate' });
+      expect(events[5].detail).toEqual({ session: other.id });
       const times = events.map((event) => Date.parse(event.at));
       expect([...times].sort((a, b) => b - a)).toEqual(times);
       // Each one's row names the user, and holds no User-Agent beyond its family.
@@ -148,7 +152,7 @@ function describeWithApp(harness: Harness) {
         .selectAll()
         .where('user_id', '=', userId)
         .execute();
-      expect(rows).toHaveLength(9);
+      expect(rows).toHaveLength(10);
       expect(JSON.stringify(rows)).not.toContain('Mozilla');
     });
 
