@@ -144,18 +144,19 @@ export async function deleteAccount(
   { userId, origin, now }: { userId: string; origin: EventOrigin; now: number },
 ): Promise<boolean> {
   return writeTransaction(db, async (trx) => {
+    // The user row first: it locks out every change of this user meanwhile
+    // (an address verified now waits, and the notice goes to the one read below).
+    const locked = await trx
+      .updateTable('user')
+      .set((eb) => ({ lock_version: eb('lock_version', '+', 1) }))
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (Number(locked.numUpdatedRows) === 0) return false;
     const user = await trx
       .selectFrom('user')
       .select(['email'])
       .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!user) return false;
-    // The user row first: it locks out every change of this user meanwhile.
-    await trx
-      .updateTable('user')
-      .set((eb) => ({ lock_version: eb('lock_version', '+', 1) }))
-      .where('id', '=', userId)
-      .execute();
+      .executeTakeFirstOrThrow();
     for (const [table, policy] of Object.entries(accountTables)) {
       if (table === 'user' || policy.owner === null) continue;
       // Names from the list above, never from input.

@@ -170,7 +170,16 @@ export function AccountPage(props: AccountPageProps) {
         </form>
       </section>
 
-      <ActivitySection events={props.activity ?? []} now={now} />
+      <ActivitySection
+        events={props.activity ?? []}
+        now={now}
+        labels={Object.fromEntries(
+          [...identities.identities, ...identities.available].map((way) => [
+            way.provider,
+            way.label,
+          ]),
+        )}
+      />
       <DeleteAccountSection />
     </Layout>
   );

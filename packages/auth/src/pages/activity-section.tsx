@@ -26,15 +26,21 @@ const sentences: Record<string, string> = {
   provider_unlinked: 'Provider unlinked',
 };
 
-/** How an event's method or provider reads: "with a password", "through alpha". */
-function describeMethod(detail: ActivityEntry['detail']): string | null {
+/** How an event's method or provider reads: "with a password", "through Google". */
+function describeMethod(
+  detail: ActivityEntry['detail'],
+  labels: Record<string, string>,
+): string | null {
   const method = typeof detail.method === 'string' ? detail.method : null;
   if (method === 'password') return 'with a password';
   if (method === 'passkey') return 'with a passkey';
   if (method === 'totp') return 'with an authenticator app';
   if (method === 'recovery_code') return 'with a recovery code';
-  if (method?.startsWith('provider:')) return `through ${method.slice('provider:'.length)}`;
-  if (typeof detail.provider === 'string') return detail.provider;
+  if (method?.startsWith('provider:')) {
+    const name = method.slice('provider:'.length);
+    return `through ${labels[name] ?? name}`;
+  }
+  if (typeof detail.provider === 'string') return labels[detail.provider] ?? detail.provider;
   return null;
 }
 
@@ -42,7 +48,16 @@ function describeMethod(detail: ActivityEntry['detail']): string | null {
  * "Recent activity" of the account page: each event, when (as a person says
  * it, the exact time on hover), how, from which address and browser.
  */
-export function ActivitySection({ events, now }: { events: ActivityEntry[]; now: number }) {
+export function ActivitySection({
+  events,
+  now,
+  labels,
+}: {
+  events: ActivityEntry[];
+  now: number;
+  /** The configured providers' labels, by name. */
+  labels: Record<string, string>;
+}) {
   return (
     <section aria-labelledby="activity-title">
       <h2 id="activity-title">Recent activity</h2>
@@ -53,7 +68,7 @@ export function ActivitySection({ events, now }: { events: ActivityEntry[]; now:
       <ul class="activity">
         {events.map((event) => {
           const age = now - Date.parse(event.at);
-          const method = describeMethod(event.detail);
+          const method = describeMethod(event.detail, labels);
           return (
             <li class="activity-event" data-kind={event.kind}>
               <strong>{sentences[event.kind] ?? event.kind}</strong>

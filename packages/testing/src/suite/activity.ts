@@ -222,6 +222,10 @@ function describeWithApp(harness: Harness) {
         ['signup', { method: 'provider:alpha' }],
       ]);
       expect(events[0].browser).toBe('Chrome');
+      // The page names the provider by its label.
+      expect(await (await again.get('/account')).text()).toContain(
+        'Signed in</strong> through Alpha ID',
+      );
 
       const { client: account } = await signedUp();
       expect((await continueWith(account, 'beta', uniqueSub())).status).toBe(303);
