@@ -37,6 +37,8 @@ export async function isUsernameTaken(db: Kysely<Database>, username: string): P
 export async function createAccount(
   db: Kysely<Database>,
   account: { username: string; hashedPassword: string },
+  /** More of the sign-up, in its transaction (its security event). */
+  alsoInTransaction?: (trx: Kysely<Database>, user: PublicUser) => Promise<unknown>,
 ): Promise<PublicUser | null> {
   const user = { id: generateIdFromEntropySize(10), username: account.username };
   try {
@@ -50,6 +52,7 @@ export async function createAccount(
           hashed_password: account.hashedPassword,
         })
         .execute();
+      await alsoInTransaction?.(trx, user);
     });
   } catch (error) {
     if (isUniqueViolation(error)) return null;

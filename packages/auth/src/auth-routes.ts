@@ -50,14 +50,24 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
   return new Hono<AppEnv>()
     .post('/signup', async (c) => {
       const input = await readJsonBody(c, signupSchema);
-      const result = await service.signUp(input, addressOf(c), c.get('session'));
+      const result = await service.signUp(
+        input,
+        addressOf(c),
+        c.get('session'),
+        c.req.header('user-agent'),
+      );
       if (!result.ok) fail(result);
       sendSessionCookie(c, result.cookie);
       return c.json({ user: result.user }, 201);
     })
     .post('/signin', async (c) => {
       const input = await readJsonBody(c, signinSchema);
-      const result = await service.signIn(input, addressOf(c), c.get('session'));
+      const result = await service.signIn(
+        input,
+        addressOf(c),
+        c.get('session'),
+        c.req.header('user-agent'),
+      );
       if (!result.ok) fail(result);
       sendSessionCookie(c, result.cookie);
       return c.json({ user: result.user });

@@ -16,6 +16,7 @@ import { queueNotice } from './email-addresses.ts';
 import type { Mailer } from './mail-delivery.ts';
 import { createPasswordVerifier, needsRehash, type PasswordHasher } from './password-hashing.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
+import { type EventOrigin, recordEvent, recordFailedSignIn } from './security-events.ts';
 import type { SessionInfo, Sessions } from './sessions.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
 
@@ -66,11 +67,35 @@ export function createAuthService({
 }: AuthServiceOptions) {
   const throttle = new Throttle(db, limits);
 
-  /** The notice of a password change, in its transaction, when mail is set up. */
-  function passwordNotice({ user, address, browser }: Caller) {
-    if (!mailer) return undefined;
+  /**
+   * What a password change writes in its transaction besides the password:
+   * its security event, and its notice when mail is set up.
+   */
+  function passwordChanged({ user, address, browser }: Caller, detail = {}) {
     const payload = { at: Date.now(), clientAddress: address, browser: browser?.slice(0, 200) };
-    return (trx: Kysely<Database>) => queueNotice(trx, user.id, 'password_changed', payload);
+    return async (trx: Kysely<Database>) => {
+      await recordEvent(trx, {
+        userId: user.id,
+        kind: 'password_changed',
+        origin: { address, browser },
+        detail,
+        at: payload.at,
+      });
+      if (mailer) await queueNotice(trx, user.id, 'password_changed', payload);
+    };
+  }
+  /**
+   * A wrong password from a signed-in caller (confirming who it is, or
+   * changing the password) is a failed sign-in of its account too: the
+   * owner sees someone holding the session guess.
+   */
+  function recordWrongPassword({ user, address, browser }: Caller, during: string) {
+    return recordEvent(db, {
+      userId: user.id,
+      kind: 'signin_failed',
+      origin: { address, browser },
+      detail: { method: 'password', during },
+    });
   }
   const verifyPassword = createPasswordVerifier(passwords);
   const audit = logger.child({ audit: true });
@@ -131,7 +156,9 @@ export function createAuthService({
     }
     const hashedPassword = await passwords.hash(newPassword);
     const named = { id: user.id, username: user.username };
-    if (!(await setFirstPassword(db, named, hashedPassword, passwordNotice(caller)))) {
+    if (
+      !(await setFirstPassword(db, named, hashedPassword, passwordChanged(caller, { first: true })))
+    ) {
       return refused;
     }
     mailer?.nudge();
@@ -152,6 +179,8 @@ export function createAuthService({
       input: { username: string; password: string },
       address: string,
       previous: Session | null,
+      /** The request's `User-Agent`, for the account's activity. */
+      browser?: string,
     ): Promise<{ ok: true; user: PublicUser; cookie: Cookie | null } | Failure> {
       // An attempt counts from here on, an account made and a name refused
       // as taken alike (docs/API.md).
@@ -160,7 +189,18 @@ export function createAuthService({
       // A taken name costs no hash; a name taken a moment later fails at the insert.
       if (await isUsernameTaken(db, input.username)) return { ok: false, reason: 'username_taken' };
       const hashedPassword = await passwords.hash(input.password);
-      const user = await createAccount(db, { username: input.username, hashedPassword });
+      const origin = { address, browser };
+      const user = await createAccount(
+        db,
+        { username: input.username, hashedPassword },
+        (trx, made) =>
+          recordEvent(trx, {
+            userId: made.id,
+            kind: 'signup',
+            origin,
+            detail: { method: 'password' },
+          }),
+      );
       if (!user) return { ok: false, reason: 'username_taken' };
       audit.info({ event: 'signup', userId: user.id, clientAddress: address }, 'account created');
       const credential = { keyId: passwordKeyId(user.username), hashedPassword };
@@ -174,11 +214,23 @@ export function createAuthService({
       input: { username: string; password: string },
       address: string,
       previous: Session | null,
+      /** The request's `User-Agent`, for the account's activity. */
+      browser?: string,
     ): Promise<{ ok: true; user: PublicUser; cookie: Cookie } | Failure> {
       const { password } = input;
-      const result = await checkPassword(normalizeUsername(input.username), password, address);
+      const username = normalizeUsername(input.username);
+      const origin: EventOrigin = { address, browser };
+      const result = await checkPassword(username, password, address);
       if (!result.ok && result.wait > 0) return throttled('signin_throttled', address, result.wait);
-      const failed = (userId: string | null): Failure => {
+      const failed = async (userId: string | null): Promise<Failure> => {
+        // The same statement whether or not the name is an account's (a
+        // name outside the policy looks up a key no account can have), so
+        // that recording it tells no one which names exist.
+        await recordFailedSignIn(db, {
+          keyId: passwordKeyId(username ?? ''),
+          origin,
+          detail: { method: 'password' },
+        });
         audit.info({ event: 'signin_failed', userId, clientAddress: address }, 'sign-in failed');
         return { ok: false, reason: 'invalid_credentials' };
       };
@@ -187,7 +239,11 @@ export function createAuthService({
       const rehashed = needsRehash(credential.hashedPassword)
         ? await passwords.hash(password)
         : undefined;
-      const cookie = await sessions.create(user.id, credential, { previous, rehashed });
+      const cookie = await sessions.create(user.id, credential, {
+        previous,
+        rehashed,
+        event: { kind: 'signin', origin, detail: { method: 'password' } },
+      });
       // The password changed while it was being checked: it is wrong now.
       if (!cookie) return failed(user.id);
       await result.succeeded();
@@ -195,8 +251,12 @@ export function createAuthService({
       return { ok: true, user, cookie };
     },
 
-    async signOut({ user, session, address }: Caller): Promise<Cookie> {
-      const cookie = await sessions.end(session.id);
+    async signOut({ user, session, address, browser }: Caller): Promise<Cookie> {
+      const cookie = await sessions.end(session.id, {
+        userId: user.id,
+        kind: 'signout',
+        origin: { address, browser },
+      });
       audit.info({ event: 'signout', userId: user.id, clientAddress: address }, 'signed out');
       return cookie;
     },
@@ -216,6 +276,7 @@ export function createAuthService({
       if (!result.ok && result.wait > 0)
         return throttled('password_throttled', address, result.wait);
       if (!result.ok) {
+        await recordWrongPassword(caller, 'password_change');
         audit.info(
           { event: 'password_change_failed', userId: user.id, clientAddress: address },
           'wrong current password',
@@ -223,8 +284,8 @@ export function createAuthService({
         return { ok: false, reason: 'invalid_credentials' };
       }
       const hashedPassword = await passwords.hash(input.newPassword);
-      const notice = passwordNotice(caller);
-      if (!(await replacePassword(db, user.id, result.credential, hashedPassword, notice))) {
+      const changed = passwordChanged(caller);
+      if (!(await replacePassword(db, user.id, result.credential, hashedPassword, changed))) {
         // Another change came first: this current password is not current any more.
         audit.info(
           { event: 'password_change_failed', userId: user.id, clientAddress: address },
@@ -250,10 +311,12 @@ export function createAuthService({
      * like a sign-in's, makes the session's proof of identity recent. A user
      * with no password proves it through its provider instead.
      */
-    async reauthenticate({ user, session, address }: Caller, password: string) {
+    async reauthenticate(caller: Caller, password: string) {
+      const { user, session, address } = caller;
       const result = await checkPassword(user.username, password, address);
       if (!result.ok && result.wait > 0) return throttled('reauth_throttled', address, result.wait);
       if (!result.ok || result.user.id !== user.id) {
+        await recordWrongPassword(caller, 'reauthenticate');
         audit.info(
           { event: 'reauthentication_failed', userId: user.id, clientAddress: address },
           'wrong password to confirm identity',
@@ -275,10 +338,14 @@ export function createAuthService({
 
     /** Ends one of the caller's sessions by its handle; a blank cookie when it was the caller's own. */
     async revokeSession(
-      { user, session, address }: Caller,
+      { user, session, address, browser }: Caller,
       handle: string,
     ): Promise<{ ok: true; cookie: Cookie | null } | Failure> {
-      const ended = await sessions.endByHandle(user.id, handle);
+      const ended = await sessions.endByHandle(user.id, handle, {
+        kind: 'session_revoked',
+        origin: { address, browser },
+        detail: { session: handle },
+      });
       if (!ended) return { ok: false, reason: 'not_found' };
       audit.info(
         { event: 'session_revoked', userId: user.id, clientAddress: address, session: handle },
@@ -288,8 +355,11 @@ export function createAuthService({
     },
 
     /** Ends every session of the caller but the current one. */
-    async revokeOtherSessions({ user, session, address }: Caller): Promise<number> {
-      const count = await sessions.endOthers(user.id, session.id);
+    async revokeOtherSessions({ user, session, address, browser }: Caller): Promise<number> {
+      const count = await sessions.endOthers(user.id, session.id, {
+        kind: 'signout_everywhere',
+        origin: { address, browser },
+      });
       audit.info(
         { event: 'sessions_revoked', userId: user.id, clientAddress: address, count },
         'other sessions revoked',

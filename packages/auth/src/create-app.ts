@@ -2,6 +2,8 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
+import { accountRoutes } from './account-routes.ts';
+import { createAccountService } from './account-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AppDatabase } from './app-database.ts';
 import type { AppEnv } from './app-env.ts';
@@ -123,10 +125,15 @@ export function createApp(options: CreateAppOptions) {
   app.use(sessionMiddleware(sessions));
   const addressOf = (c: Context) => clientAddress(c, trustProxy);
   app.route('/api', authRoutes({ service, identities, addressOf }));
+  const account = createAccountService({ db, sessions, logger, mailer });
+  app.route('/api', accountRoutes({ account, addressOf }));
   const email = mailer ? createEmailService({ db, logger, limits, passwords, mailer }) : null;
   if (email) app.route('/api', emailRoutes({ email, addressOf }));
   const choices = providers.list().map(({ name, label }) => ({ name, label }));
-  app.route('/', pageRoutes({ service, identities, providers: choices, addressOf, email }));
+  app.route(
+    '/',
+    pageRoutes({ service, identities, providers: choices, addressOf, email, account }),
+  );
   app.route(
     '/',
     providerRoutes({ identities, providers, secure: origin.startsWith('https://'), addressOf }),

@@ -5,6 +5,7 @@ import { deleteInBatches } from './delete-in-batches.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
 import { type MailKind, type MailPayload, mailLifetimeMs, queueMail } from './outbox.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
+import { recordEvent } from './security-events.ts';
 
 // A user's verified address and the codes that verify a new one: nothing
 // else reads or writes `user.email` or `email_verification`.
@@ -47,6 +48,11 @@ async function endVerification(trx: Kysely<Database>, userId: string): Promise<v
       rows.map((row) => row.id),
     )
     .execute();
+}
+
+/** Where a change came from, as the mail payload holds it, for its security event. */
+export function originOf(payload: MailPayload) {
+  return { address: payload.clientAddress ?? '', browser: payload.browser };
 }
 
 /** The user's verified address, or `null`. */
@@ -129,6 +135,12 @@ export async function startVerification(
       { kind: 'email_code', userId, address: email, payload: { ...payload, verificationId: id } },
       payload.at,
     );
+    await recordEvent(trx, {
+      userId,
+      kind: 'email_added',
+      origin: originOf(payload),
+      at: payload.at,
+    });
   });
 }
 
@@ -215,6 +227,12 @@ export async function completeVerification(
         .set({ email: attempt.email, email_verified_at_ms: payload.at })
         .where('id', '=', userId)
         .execute();
+      await recordEvent(trx, {
+        userId,
+        kind: 'email_verified',
+        origin: originOf(payload),
+        at: payload.at,
+      });
       if (old && old !== attempt.email) {
         await queueMail(
           trx,
@@ -254,6 +272,12 @@ export async function removeEmail(
       .where('id', '=', userId)
       .execute();
     await queueMail(trx, { kind: 'email_removed', userId, address: old, payload }, payload.at);
+    await recordEvent(trx, {
+      userId,
+      kind: 'email_removed',
+      origin: originOf(payload),
+      at: payload.at,
+    });
     return true;
   });
 }

@@ -17,6 +17,8 @@ import { type MailPayload, queueMail } from './outbox.ts';
 import type { PasswordHasher } from './password-hashing.ts';
 import { isResetTokenUsable, resetPassword } from './password-resets.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
+import { writeTransaction } from './retry-on-conflict.ts';
+import { recordEvent } from './security-events.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
 
 export interface EmailServiceOptions {
@@ -84,7 +86,20 @@ export function createEmailService({ db, logger, limits, passwords, mailer }: Em
       const payload = payloadOf(caller, now);
       const owner = await findEmailOwner(db, email);
       if (owner && owner !== user.id) {
-        await queueMail(db, { kind: 'email_taken', userId: owner, address: email, payload }, now);
+        // The caller's activity says the same as when the address is free.
+        await writeTransaction(db, async (trx) => {
+          await queueMail(
+            trx,
+            { kind: 'email_taken', userId: owner, address: email, payload },
+            now,
+          );
+          await recordEvent(trx, {
+            userId: user.id,
+            kind: 'email_added',
+            origin: { address, browser: caller.browser },
+            at: now,
+          });
+        });
         audit.info(
           { event: 'email_taken', userId: user.id, clientAddress: address },
           'address verified by another account: that address is told, no code sent',

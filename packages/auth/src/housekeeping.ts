@@ -4,6 +4,7 @@ import { pruneFlows } from './auth-flows.ts';
 import { pruneVerifications } from './email-addresses.ts';
 import { pruneOutbox } from './outbox.ts';
 import { pruneResets } from './password-resets.ts';
+import { pruneEvents } from './security-events.ts';
 import { pruneSessions } from './sessions.ts';
 import { pruneThrottle } from './throttle.ts';
 
@@ -11,7 +12,8 @@ import { pruneThrottle } from './throttle.ts';
  * Deletes what no rule needs any more, a batch at a time
  * (delete-in-batches.ts): expired sessions, throttle rows older than every
  * window, provider sign-ins past their 10 minutes, verification codes and
- * reset links expired or used, and mail past its 24 hours of retries. Run by
+ * reset links expired or used, mail past its 24 hours of retries, and
+ * security events past their 90 days. Run by
  * `startServer` once it serves, and hourly: never before, so that a backlog
  * never holds up start-up.
  */
@@ -23,4 +25,5 @@ export async function runHousekeeping(db: Kysely<Database>): Promise<void> {
   await pruneVerifications(db, now);
   await pruneResets(db, now);
   await pruneOutbox(db, now);
+  await pruneEvents(db, now);
 }

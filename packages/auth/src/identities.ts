@@ -5,6 +5,7 @@ import type { PublicUser } from './accounts.ts';
 import { withSuffix } from './derive-username.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
+import { type EventOrigin, recordEvent } from './security-events.ts';
 
 /** The `key` id of a provider's subject: `google:<sub>`. */
 export function providerKeyId(provider: string, sub: string): string {
@@ -70,8 +71,9 @@ function randomDigits(attempt: number): number {
  */
 export async function createProviderAccount(
   db: Kysely<Database>,
-  { keyId, base, now }: { keyId: string; base: string; now: number },
+  { keyId, base, now, origin }: { keyId: string; base: string; now: number; origin: EventOrigin },
 ): Promise<{ user: PublicUser; created: boolean }> {
+  const method = `provider:${keyId.slice(0, keyId.indexOf(':'))}`;
   for (let attempt = 0; attempt < 12; attempt += 1) {
     const username = attempt === 0 ? base : withSuffix(base, randomDigits(attempt));
     const user = { id: generateIdFromEntropySize(10), username };
@@ -82,6 +84,13 @@ export async function createProviderAccount(
           .insertInto('key')
           .values({ id: keyId, user_id: user.id, hashed_password: null, created_at_ms: now })
           .execute();
+        await recordEvent(trx, {
+          userId: user.id,
+          kind: 'signup',
+          origin,
+          detail: { method },
+          at: now,
+        });
       });
       return { user, created: true };
     } catch (error) {
@@ -143,7 +152,7 @@ export async function linkIdentity(
  */
 export async function unlinkIdentity(
   db: Kysely<Database>,
-  { userId, provider }: { userId: string; provider: string },
+  { userId, provider, origin }: { userId: string; provider: string; origin: EventOrigin },
 ): Promise<'unlinked' | 'not_found' | 'last_sign_in_method'> {
   return writeTransaction(db, async (trx) => {
     await lockUser(trx, userId);
@@ -159,6 +168,7 @@ export async function unlinkIdentity(
       .where('user_id', '=', userId)
       .where('id', 'like', `${provider}:%`)
       .execute();
+    await recordEvent(trx, { userId, kind: 'provider_unlinked', origin, detail: { provider } });
     return 'unlinked';
   });
 }

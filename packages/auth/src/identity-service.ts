@@ -18,6 +18,7 @@ import {
 import type { Mailer } from './mail-delivery.ts';
 import type { ProviderDirectory } from './provider-directory.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
+import { recordEvent } from './security-events.ts';
 import type { Sessions } from './sessions.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
 
@@ -259,7 +260,16 @@ export function createIdentityService(options: IdentityServiceOptions) {
         const linked = await linkIdentity(
           db,
           { userId, provider: name, keyId, now },
-          mailer ? (trx) => queueNotice(trx, userId, 'provider_linked', notice) : undefined,
+          async (trx) => {
+            await recordEvent(trx, {
+              userId,
+              kind: 'provider_linked',
+              origin: { address, browser: input.browser },
+              detail: { provider: name },
+              at: now,
+            });
+            if (mailer) await queueNotice(trx, userId, 'provider_linked', notice);
+          },
         );
         if (linked === 'linked') mailer?.nudge();
         if (linked === 'taken')
@@ -279,13 +289,22 @@ export function createIdentityService(options: IdentityServiceOptions) {
       // A session is made only while this key exists: not for an identity
       // unlinked in the moment since (then no cookie, and no session).
       const providerKey = { keyId, hashedPassword: null };
+      const origin = { address, browser: input.browser };
+      const signin = {
+        kind: 'signin' as const,
+        origin,
+        detail: { method: `provider:${name}` },
+      };
       const existing = await findKeyUser(db, keyId);
       if (existing) {
         audit.info({ event: 'provider_signin', userId: existing.id, ...logged }, 'signed in');
         return {
           ok: true,
           outcome: 'signed_in',
-          cookie: await sessions.create(existing.id, providerKey, { previous: input.session }),
+          cookie: await sessions.create(existing.id, providerKey, {
+            previous: input.session,
+            event: signin,
+          }),
         };
       }
       // An attempt counts from here on, whether or not it makes the account.
@@ -306,6 +325,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
         keyId,
         base: deriveUsername(nameClaims, name),
         now,
+        origin,
       });
       const event = account.created ? 'provider_signup' : 'provider_signin';
       audit.info(
@@ -315,7 +335,11 @@ export function createIdentityService(options: IdentityServiceOptions) {
       return {
         ok: true,
         outcome: account.created ? 'signed_up' : 'signed_in',
-        cookie: await sessions.create(account.user.id, providerKey, { previous: input.session }),
+        // A sign-up is recorded with its account; a sign-in with its session.
+        cookie: await sessions.create(account.user.id, providerKey, {
+          previous: input.session,
+          ...(account.created ? {} : { event: signin }),
+        }),
       };
     },
 
@@ -343,7 +367,7 @@ export function createIdentityService(options: IdentityServiceOptions) {
      * owner's way back in.
      */
     async unlink(
-      { user, session }: { user: User; session: Session },
+      { user, session, browser }: { user: User; session: Session; browser?: string | undefined },
       name: string,
       address: string,
     ): Promise<
@@ -353,7 +377,11 @@ export function createIdentityService(options: IdentityServiceOptions) {
       if (!isRecentlyAuthenticated(session.authenticatedAt, Date.now())) {
         return { ok: false, reason: 'reauthentication_required' };
       }
-      const result = await unlinkIdentity(db, { userId: user.id, provider: name });
+      const result = await unlinkIdentity(db, {
+        userId: user.id,
+        provider: name,
+        origin: { address, browser },
+      });
       if (result !== 'unlinked') return { ok: false, reason: result };
       audit.info(
         { event: 'provider_unlinked', userId: user.id, provider: name, clientAddress: address },

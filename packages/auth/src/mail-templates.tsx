@@ -110,6 +110,16 @@ function contentOf(kind: MailKind, { origin, payload, code, link }: MailContext)
         ],
         warning: notYou,
       };
+    case 'account_deleted':
+      return {
+        subject: `Your account at ${site} was deleted`,
+        paragraphs: [
+          `Your account at ${site} was deleted, with everything stored about it: its sessions, ways to sign in and activity. Its username is free again.`,
+          describeWhen(payload),
+        ],
+        warning:
+          'If this was not you, someone who could sign in as you deleted it: the account cannot be brought back, but you may sign up again.',
+      };
   }
 }
 

@@ -16,7 +16,8 @@ export type MailKind =
   | 'password_reset_done'
   | 'email_changed'
   | 'email_removed'
-  | 'provider_linked';
+  | 'provider_linked'
+  | 'account_deleted';
 
 /**
  * What a mail says besides its kind: when and from where it happened, and

@@ -5,6 +5,7 @@ import { type Context, Hono } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import type { AccountService } from './account-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import type { AuthService, Caller, Failure } from './auth-service.ts';
@@ -39,10 +40,13 @@ export interface PageRoutesOptions {
   addressOf(c: Context): string;
   /** The mail flows; `null` when mail is not set up (`SMTP_URL`). */
   email?: EmailService | null;
+  /** The activity and the deletion of the account. */
+  account: AccountService;
 }
 
 const revokeSchema = z.object({ session: z.string().max(64) });
 const unlinkSchema = z.object({ provider: z.string().max(64) });
+const deleteSchema = z.object({ confirm: z.literal('yes') });
 
 /** A page, never kept by a cache: it depends on who asks and may show what they typed. */
 function render(c: Context, page: JSX.Element, status: ContentfulStatusCode = 200) {
@@ -74,7 +78,7 @@ function explain(c: Context, failure: Failure): { status: ContentfulStatusCode; 
  * with each message beside its field and the username as typed.
  */
 export function pageRoutes(options: PageRoutesOptions) {
-  const { service, identities, providers, addressOf } = options;
+  const { service, identities, providers, addressOf, account } = options;
   const email = options.email ?? null;
   const mail = email !== null;
 
@@ -95,10 +99,11 @@ export function pageRoutes(options: PageRoutesOptions) {
     status: ContentfulStatusCode = 200,
   ) {
     const { emailForm, ...page } = props;
-    const [sessions, ways, address] = await Promise.all([
+    const [sessions, ways, address, activity] = await Promise.all([
       service.listSessions(caller),
       identities.list(caller.user.id),
       email ? email.status(caller.user.id) : null,
+      account.activity(caller.user.id),
     ]);
     return render(
       c,
@@ -108,6 +113,7 @@ export function pageRoutes(options: PageRoutesOptions) {
         identities={ways}
         now={Date.now()}
         email={address && { ...address, ...emailForm }}
+        activity={activity}
         {...page}
       />,
       status,
@@ -146,7 +152,12 @@ export function pageRoutes(options: PageRoutesOptions) {
       const form = await readFormBody(c, signupSchema);
       const page = { user: c.get('user'), providers, username: form.values.username };
       if (!form.ok) return render(c, <SignupPage {...page} fields={form.fields} />, 400);
-      const result = await service.signUp(form.data, addressOf(c), c.get('session'));
+      const result = await service.signUp(
+        form.data,
+        addressOf(c),
+        c.get('session'),
+        c.req.header('user-agent'),
+      );
       if (!result.ok) {
         const { status, message } = explain(c, result);
         const shown =
@@ -168,7 +179,12 @@ export function pageRoutes(options: PageRoutesOptions) {
         const error = Object.values(form.fields).join(' ');
         return render(c, <SigninPage {...page} error={error} />, 400);
       }
-      const result = await service.signIn(form.data, addressOf(c), c.get('session'));
+      const result = await service.signIn(
+        form.data,
+        addressOf(c),
+        c.get('session'),
+        c.req.header('user-agent'),
+      );
       if (!result.ok) {
         const { status, message } = explain(c, result);
         return render(c, <SigninPage {...page} error={message} />, status);
@@ -242,6 +258,16 @@ export function pageRoutes(options: PageRoutesOptions) {
         return renderAccount(c, caller, { identitiesError }, status);
       }
       return c.redirect(confirmedPath('/account', 'provider-unlinked'), 303);
+    })
+    .post('/account/delete', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, deleteSchema);
+      if (!form.ok) return renderAccount(c, caller, {}, 400);
+      const result = await account.delete(caller);
+      if (!result.ok) return renderReauthenticate(c, caller);
+      sendSessionCookie(c, result.cookie);
+      return c.redirect(confirmedPath('/', 'account-deleted'), 303);
     })
     .post('/account/reauthenticate', async (c) => {
       const caller = callerOf(c);

@@ -3,9 +3,10 @@ import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import { passwordKeyId } from './accounts.ts';
 import { deleteInBatches } from './delete-in-batches.ts';
-import { findEmailOwner, queueNotice } from './email-addresses.ts';
+import { findEmailOwner, originOf, queueNotice } from './email-addresses.ts';
 import type { MailPayload } from './outbox.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
+import { recordEvent } from './security-events.ts';
 import { endAllSessions } from './sessions.ts';
 
 // Password reset links: nothing else reads or writes `password_reset`.
@@ -145,6 +146,12 @@ export async function resetPassword(
       .where('id', '!=', id)
       .execute();
     await queueNotice(trx, userId, 'password_reset_done', payload);
+    await recordEvent(trx, {
+      userId,
+      kind: 'password_reset',
+      origin: originOf(payload),
+      at: payload.at,
+    });
     return userId;
   });
 }

@@ -14,6 +14,7 @@ import {
 } from 'lucia';
 import { deleteInBatches } from './delete-in-batches.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
+import { recordEvent, type SecurityEvent } from './security-events.ts';
 
 // Sessions, whole: the cookie, the `session` table, and Lucia, which
 // validates. Nothing else reads or writes either (docs/API.md, "Session
@@ -52,6 +53,9 @@ export interface CheckedCredential {
   /** `null` for a provider's key, which holds none: it only has to exist still. */
   hashedPassword: string | null;
 }
+
+/** The security event a session's making or ending records, in its transaction. */
+export type SessionEvent = Omit<SecurityEvent, 'userId'>;
 
 /** A session as `GET /api/sessions` lists it. */
 export interface SessionInfo {
@@ -128,8 +132,15 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
     return cookie;
   }
 
-  async function end(sessionId: string): Promise<void> {
-    await db.deleteFrom('session').where('id', '=', sessionId).execute();
+  async function end(sessionId: string, event?: SessionEvent & { userId: string }): Promise<void> {
+    if (!event) {
+      await db.deleteFrom('session').where('id', '=', sessionId).execute();
+      return;
+    }
+    await writeTransaction(db, async (trx) => {
+      const ended = await trx.deleteFrom('session').where('id', '=', sessionId).executeTakeFirst();
+      if (Number(ended.numDeletedRows) > 0) await recordEvent(trx, event);
+    });
   }
 
   /**
@@ -192,7 +203,13 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
     async create(
       userId: string,
       credential: CheckedCredential,
-      options: { previous?: Session | null; rehashed?: string; authenticatedAt?: Date } = {},
+      options: {
+        previous?: Session | null;
+        rehashed?: string | undefined;
+        authenticatedAt?: Date;
+        /** The sign-in this session is, recorded with it (security-events.ts). */
+        event?: SessionEvent;
+      } = {},
     ): Promise<Cookie | null> {
       const token = generateIdFromEntropySize(32);
       const expiresAt = new Date(Date.now() + sessionLifetime.milliseconds());
@@ -203,29 +220,33 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
         expiresAt,
         rehashed: options.rehashed,
         authenticatedAt: options.authenticatedAt ?? new Date(),
+        event: options.event,
       });
       if (!made) return null;
       if (options.previous) await end(options.previous.id);
       return cookieOf(token, expiresAt);
     },
 
-    /** Ends a session; the cookie that deletes it. */
-    async end(sessionId: string): Promise<Cookie> {
-      await end(sessionId);
+    /** Ends a session, recording `event` with it; the cookie that deletes it. */
+    async end(sessionId: string, event?: SessionEvent & { userId: string }): Promise<Cookie> {
+      await end(sessionId, event);
       return lucia.createBlankSessionCookie();
     },
 
     /** A cookie that deletes the session cookie. */
     blankCookie: (): Cookie => lucia.createBlankSessionCookie(),
 
-    /** Ends every session of the user but `keptId`; how many ended. */
-    async endOthers(userId: string, keptId: string): Promise<number> {
-      const result = await db
-        .deleteFrom('session')
-        .where('user_id', '=', userId)
-        .where('id', '!=', keptId)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
+    /** Ends every session of the user but `keptId`, recording `event` with it; how many ended. */
+    async endOthers(userId: string, keptId: string, event?: SessionEvent): Promise<number> {
+      return writeTransaction(db, async (trx) => {
+        const result = await trx
+          .deleteFrom('session')
+          .where('user_id', '=', userId)
+          .where('id', '!=', keptId)
+          .executeTakeFirst();
+        if (event) await recordEvent(trx, { ...event, userId });
+        return Number(result.numDeletedRows);
+      });
     },
 
     /** The user's sessions that have not expired, newest first, by handle. */
@@ -248,7 +269,11 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
     },
 
     /** Ends the user's session of that handle: `null` when it has none; the id it ended. */
-    async endByHandle(userId: string, handle: string): Promise<string | null> {
+    async endByHandle(
+      userId: string,
+      handle: string,
+      event?: SessionEvent,
+    ): Promise<string | null> {
       const rows = await db
         .selectFrom('session')
         .select('id')
@@ -256,7 +281,7 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
         .execute();
       const target = rows.find((row) => handleOf(row.id) === handle);
       if (!target) return null;
-      await end(target.id);
+      await end(target.id, event && { ...event, userId });
       return target.id;
     },
 
@@ -292,6 +317,8 @@ export async function createVerifiedSession(
     /** A stronger hash of the same password, stored with the session. */
     rehashed?: string | undefined;
     authenticatedAt: Date;
+    /** The sign-in, recorded in the same transaction (security-events.ts). */
+    event?: SessionEvent | undefined;
   },
 ): Promise<boolean> {
   const { userId, credential, sessionId, rehashed } = row;
@@ -343,6 +370,7 @@ export async function createVerifiedSession(
       .execute();
     const beyond = rows.slice(maxSessionsPerUser - 1).map(({ id }) => id);
     if (beyond.length > 0) await trx.deleteFrom('session').where('id', 'in', beyond).execute();
+    if (row.event) await recordEvent(trx, { ...row.event, userId });
     return true;
   });
 }

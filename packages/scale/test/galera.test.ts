@@ -131,8 +131,8 @@ describe("mysql: the app's pool on a Galera cluster", () => {
           )
           .execute();
         await Promise.all([
-          unlinkIdentity(one, { userId, provider: 'alpha' }),
-          unlinkIdentity(other, { userId, provider: 'beta' }),
+          unlinkIdentity(one, { userId, provider: 'alpha', origin: { address: '192.0.2.1' } }),
+          unlinkIdentity(other, { userId, provider: 'beta', origin: { address: '192.0.2.2' } }),
         ]);
         const keys = await one
           .selectFrom('key')

@@ -154,6 +154,22 @@ export interface MailOutboxTable {
 }
 
 /**
+ * A security event of a user (migration 0009), shown as "Recent activity"
+ * and kept 90 days: `kind` is one of docs/API.md's (`signin`,
+ * `password_changed`, ...), `browser` a family read from the User-Agent,
+ * `detail` JSON (`{"method": "password"}`), never a secret.
+ */
+export interface SecurityEventTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  at_ms: EpochMs;
+  client_address: string;
+  browser: string;
+  detail: string;
+}
+
+/**
  * The tables, the same for every dialect, as the app sees them: each
  * dialect's wiring converts at its driver or its Kysely, so that the code
  * above sees one type per column.
@@ -189,4 +205,5 @@ export interface Database {
   email_verification: EmailVerificationTable;
   password_reset: PasswordResetTable;
   mail_outbox: MailOutboxTable;
+  security_event: SecurityEventTable;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type ConformanceSuiteOptions, Harness } from './harness.ts';
+import { describeActivity } from './suite/activity.ts';
 import { describeAuditLog } from './suite/audit-log.ts';
 import { describeBadInput } from './suite/bad-input.ts';
 import { describeErrorLog } from './suite/error-log.ts';
@@ -73,6 +74,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeProviderRecords(harness, providers);
   describeRecentAuthentication(harness);
   describeMail(harness);
+  describeActivity(harness);
   describeAuditLog(harness);
   describeErrorLog(harness);
   describeHousekeeping(harness);

@@ -11,6 +11,7 @@ import {
   waitForServing,
 } from './app-process.ts';
 import type { Dialect } from './dialect.ts';
+import { walkActivityFlows } from './e2e/walk-activity-flows.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
 import { walkMailFlows } from './e2e/walk-mail-flows.ts';
 import { walkProviderFlows } from './e2e/walk-provider-flows.ts';
@@ -141,6 +142,11 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
     it('adds an address with the code from its mail, and resets the password from the link in another', async () => {
       if (!browser) throw new Error('Chromium did not start');
       await walkMailFlows({ browser, origin, screenshot, received, catcher });
+    }, 120_000);
+
+    it('reads the recent activity, downloads the export, and deletes the account', async () => {
+      if (!browser) throw new Error('Chromium did not start');
+      await walkActivityFlows({ browser, origin, screenshot, received, catcher });
     }, 120_000);
   });
 }

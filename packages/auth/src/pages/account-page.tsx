@@ -1,7 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { User } from 'lucia';
 import type { Identities } from '../identity-service.ts';
+import type { ActivityEntry } from '../security-events.ts';
 import type { SessionInfo } from '../sessions.ts';
+import { ActivitySection, DeleteAccountSection } from './activity-section.tsx';
 import { describeDuration } from './describe-duration.ts';
 import { EmailSection, type EmailSectionProps } from './email-section.tsx';
 import { Field } from './field.tsx';
@@ -27,6 +29,8 @@ export interface AccountPageProps {
   email?: EmailSectionProps | null;
   /** The password form after a refused post: a message per field, or one for the form. */
   password?: { fields?: Record<string, string>; error?: string };
+  /** The last security events, newest first (`GET /api/activity`). */
+  activity?: ActivityEntry[];
 }
 
 function SessionSummary({ session, now }: { session: SessionInfo; now: number }) {
@@ -170,6 +174,18 @@ export function AccountPage(props: AccountPageProps) {
           </p>
         )}
       </section>
+
+      <ActivitySection
+        events={props.activity ?? []}
+        now={now}
+        labels={Object.fromEntries(
+          [...identities.identities, ...identities.available].map((way) => [
+            way.provider,
+            way.label,
+          ]),
+        )}
+      />
+      <DeleteAccountSection />
     </Layout>
   );
 }

@@ -17,6 +17,7 @@ export const confirmations = {
   'email-verified': 'Your address is verified.',
   'email-removed': 'Your address is removed.',
   'password-reset': 'Your password is reset and every session ended: sign in with the new one.',
+  'account-deleted': 'Your account is deleted, with everything stored about it.',
   reauthenticated:
     'You confirmed it is you: for the next 10 minutes you can change how you sign in.',
 } as const;

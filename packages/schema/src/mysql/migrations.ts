@@ -7,6 +7,7 @@ import * as providerSignIn from './0005-provider-sign-in.ts';
 import * as lockVersion from './0006-lock-version.ts';
 import * as recentAuthentication from './0007-recent-authentication.ts';
 import * as email from './0008-email.ts';
+import * as securityEvents from './0009-security-events.ts';
 
 /** Every mysql migration, in order. Add new ones at the end; never edit an applied one. */
 export const migrations: Migrations = {
@@ -18,4 +19,5 @@ export const migrations: Migrations = {
   '0006-lock-version': lockVersion,
   '0007-recent-authentication': recentAuthentication,
   '0008-email': email,
+  '0009-security-events': securityEvents,
 };

@@ -34,7 +34,11 @@ export function describePages(harness: Harness) {
         '/': {},
         '/signup': { username: 'username', password: 'new-password' },
         '/signin': { username: 'username', password: 'current-password' },
-        '/account': { currentPassword: 'current-password', newPassword: 'new-password' },
+        '/account': {
+          currentPassword: 'current-password',
+          newPassword: 'new-password',
+          'delete-confirm': 'off',
+        },
       };
       for (const [path, fields] of Object.entries(expected)) {
         const response = await client.get(path);
