@@ -8,6 +8,7 @@ import {
   field,
   openBrowser,
   pathOf,
+  signUpWithPassword,
   type WalkOptions,
 } from './walk-every-flow.ts';
 
@@ -30,11 +31,7 @@ export async function walkActivityFlows({
   catcher,
 }: WalkOptions & { catcher: MailCatcher }): Promise<void> {
   const { context, page, problems } = await openBrowser(browser, origin);
-  await page.goto('/signup');
-  await field(page, 'Username').fill(username);
-  await field(page, 'Password').fill(password);
-  await clickThrough(page, button(page, 'Create account'));
-  expect(pathOf(page)).toBe('/?done=signed-up');
+  await signUpWithPassword(page, username, password);
   await page.goto('/account');
   await field(page, 'Address').fill(email);
   await clickThrough(page, button(page, 'Send a code'));
@@ -94,11 +91,7 @@ export async function walkActivityFlows({
   await field(page, 'Username').fill(username);
   await field(page, 'Password').fill(password);
   expect(await clickThrough(page, button(page, 'Sign in'))).toBe(401);
-  await page.goto('/signup');
-  await field(page, 'Username').fill(username);
-  await field(page, 'Password').fill(password);
-  await clickThrough(page, button(page, 'Create account'));
-  expect(pathOf(page)).toBe('/?done=signed-up');
+  await signUpWithPassword(page, username, password);
   for (const cookie of await context.cookies()) received.add(cookie.value);
 
   expect(problems).toEqual([]);

@@ -62,6 +62,15 @@ export function field(page: Page, label: string): Locator {
   return page.getByLabel(label, { exact: true });
 }
 
+/** Signs up with a password on the sign-up page; lands on the home page. */
+export async function signUpWithPassword(page: Page, username: string, password: string) {
+  await page.goto('/signup');
+  await field(page, 'Username').fill(username);
+  await field(page, 'Password').fill(password);
+  await clickThrough(page, button(page, 'Create account'));
+  expect(pathOf(page)).toBe('/?done=signed-up');
+}
+
 /** Where the page is: path and query. */
 export function pathOf(page: Page): string {
   const url = new URL(page.url());

@@ -6,6 +6,7 @@ import {
   field,
   openBrowser,
   pathOf,
+  signUpWithPassword,
   type WalkOptions,
 } from './walk-every-flow.ts';
 
@@ -32,11 +33,7 @@ export async function walkMailFlows({
 }: WalkOptions & { catcher: MailCatcher }): Promise<void> {
   const here = await openBrowser(browser, origin);
   const { page } = here;
-  await page.goto('/signup');
-  await field(page, 'Username').fill(username);
-  await field(page, 'Password').fill(password);
-  await clickThrough(page, button(page, 'Create account'));
-  expect(pathOf(page)).toBe('/?done=signed-up');
+  await signUpWithPassword(page, username, password);
   for (const cookie of await here.context.cookies()) received.add(cookie.value);
 
   // The address: a code by mail, typed on the account page.
