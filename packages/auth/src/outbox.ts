@@ -17,6 +17,8 @@ export type MailKind =
   | 'email_changed'
   | 'email_removed'
   | 'provider_linked'
+  | 'passkey_added'
+  | 'passkey_removed'
   | 'account_deleted';
 
 /**
@@ -36,6 +38,8 @@ export interface MailPayload {
   newAddress?: string;
   /** `provider_linked`: the provider's label. */
   provider?: string;
+  /** `passkey_added`, `passkey_removed`: the passkey's name. */
+  passkey?: string;
 }
 
 export interface QueuedMail {
