@@ -19,6 +19,9 @@ import { createIdentityService } from './identity-service.ts';
 import type { Mailer } from './mail-delivery.ts';
 import { originCheck } from './origin-check.ts';
 import { pageRoutes } from './page-routes.tsx';
+import { passkeyRoutes } from './passkey-routes.ts';
+import { passkeyScriptRoute } from './passkey-script-route.ts';
+import { createPasskeyService } from './passkey-service.ts';
 import { argon2Hasher, type PasswordHasher } from './password-hashing.ts';
 import type { ProviderConfig } from './provider-config.ts';
 import { createProviderDirectory } from './provider-directory.ts';
@@ -96,7 +99,7 @@ export function createApp(options: CreateAppOptions) {
   const app = new Hono<AppEnv>();
   // First: the security headers, the request id and Cache-Control on every
   // response, including those of the error handler.
-  app.use(responseHeaders({ formTargets: () => providers.formTargets() }));
+  app.use(responseHeaders({ formTargets: () => providers.formTargets(), origin }));
   app.use(requestId());
   // At debug level each request is logged as it arrives; at other levels this
   // middleware is not installed, so the hot path builds no log object.
@@ -122,17 +125,20 @@ export function createApp(options: CreateAppOptions) {
   app.use((c, next) => (bodylessMethods.has(c.req.method) ? next() : limitBody(c, next)));
   // Before the session middleware: the stylesheet is the same for everyone.
   app.route('/', styleRoute());
+  app.route('/', passkeyScriptRoute());
   app.use(sessionMiddleware(sessions));
   const addressOf = (c: Context) => clientAddress(c, trustProxy);
   app.route('/api', authRoutes({ service, identities, addressOf }));
   const account = createAccountService({ db, sessions, logger, mailer });
   app.route('/api', accountRoutes({ account, addressOf }));
+  const passkeys = createPasskeyService({ db, logger, origin, sessions, limits, mailer });
+  app.route('/api', passkeyRoutes({ passkeys, addressOf }));
   const email = mailer ? createEmailService({ db, logger, limits, passwords, mailer }) : null;
   if (email) app.route('/api', emailRoutes({ email, addressOf }));
   const choices = providers.list().map(({ name, label }) => ({ name, label }));
   app.route(
     '/',
-    pageRoutes({ service, identities, providers: choices, addressOf, email, account }),
+    pageRoutes({ service, identities, providers: choices, addressOf, email, account, passkeys }),
   );
   app.route(
     '/',
