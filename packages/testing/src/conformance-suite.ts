@@ -12,6 +12,7 @@ import { describeMail } from './suite/mail.ts';
 import { describeMigrations } from './suite/migrations.ts';
 import { describeOutage } from './suite/outage.ts';
 import { describePages } from './suite/pages.ts';
+import { describePasskeys } from './suite/passkeys.ts';
 import { describePasswordChange } from './suite/password-change.ts';
 import { describePasswordStorage } from './suite/password-storage.ts';
 import { describeProcess } from './suite/process.ts';
@@ -75,6 +76,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeRecentAuthentication(harness);
   describeMail(harness);
   describeActivity(harness);
+  describePasskeys(harness);
   describeAuditLog(harness);
   describeErrorLog(harness);
   describeHousekeeping(harness);
