@@ -68,7 +68,7 @@ export function PasskeySection({ passkeys, now, error }: PasskeySectionProps) {
       <div data-passkey hidden>
         <form class="card" data-passkey-register>
           <Field
-            name="name"
+            name="passkey-name"
             label="Name of the new passkey"
             hint="So that you can tell it apart, e.g. the device it is on."
             autocomplete="off"

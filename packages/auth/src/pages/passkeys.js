@@ -54,7 +54,7 @@ async function signIn(section) {
 
 async function register(section, form) {
   say(section, '');
-  const name = new FormData(form).get('name');
+  const name = new FormData(form).get('passkey-name');
   try {
     const options = await post('/api/passkeys/options');
     const credential = await navigator.credentials.create({
