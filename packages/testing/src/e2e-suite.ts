@@ -14,6 +14,7 @@ import type { Dialect } from './dialect.ts';
 import { walkActivityFlows } from './e2e/walk-activity-flows.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
 import { walkMailFlows } from './e2e/walk-mail-flows.ts';
+import { walkPasskeyFlows } from './e2e/walk-passkey-flows.ts';
 import { walkProviderFlows } from './e2e/walk-provider-flows.ts';
 import { findLogLeaks } from './find-log-leaks.ts';
 import { launchChromium } from './launch-chromium.ts';
@@ -147,6 +148,11 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
     it('reads the recent activity, downloads the export, and deletes the account', async () => {
       if (!browser) throw new Error('Chromium did not start');
       await walkActivityFlows({ browser, origin, screenshot, received, catcher });
+    }, 120_000);
+
+    it('adds a passkey on the account page, signs out, and signs in with it', async () => {
+      if (!browser) throw new Error('Chromium did not start');
+      await walkPasskeyFlows({ browser, origin, screenshot, received });
     }, 120_000);
   });
 }
