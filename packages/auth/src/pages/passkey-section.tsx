@@ -76,7 +76,7 @@ export function PasskeySection({ passkeys, now, error }: PasskeySectionProps) {
           />
           <button type="submit">Add a passkey</button>
         </form>
-        <p role="status" data-passkey-message />
+        <p class="hint" aria-live="polite" data-passkey-message />
         <form method="post" action="/account/passkeys/confirm" data-passkey-reauthenticate hidden>
           <button class="button-secondary" type="submit">
             Confirm it is you
@@ -97,7 +97,7 @@ export function PasskeySignIn() {
       <button class="button-secondary" type="button" data-passkey-signin>
         Sign in with a passkey
       </button>
-      <p role="status" data-passkey-message />
+      <p class="hint" aria-live="polite" data-passkey-message />
     </div>
   );
 }
