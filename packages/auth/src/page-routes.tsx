@@ -147,267 +147,263 @@ export function pageRoutes(options: PageRoutesOptions) {
     );
   }
 
-  return (
-    new Hono<AppEnv>()
-      .get('/', (c) =>
-        render(
-          c,
-          <HomePage user={c.get('user')} confirmation={readConfirmation(c.req.query('done'))} />,
-        ),
-      )
-      .get('/signup', (c) => render(c, <SignupPage user={c.get('user')} providers={providers} />))
-      .post('/signup', async (c) => {
-        const form = await readFormBody(c, signupSchema);
-        const page = { user: c.get('user'), providers, username: form.values.username };
-        if (!form.ok) return render(c, <SignupPage {...page} fields={form.fields} />, 400);
-        const result = await service.signUp(
-          form.data,
-          addressOf(c),
-          c.get('session'),
-          c.req.header('user-agent'),
-        );
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          const shown =
-            result.reason === 'username_taken'
-              ? { fields: { username: message } }
+  return new Hono<AppEnv>()
+    .get('/', (c) =>
+      render(
+        c,
+        <HomePage user={c.get('user')} confirmation={readConfirmation(c.req.query('done'))} />,
+      ),
+    )
+    .get('/signup', (c) => render(c, <SignupPage user={c.get('user')} providers={providers} />))
+    .post('/signup', async (c) => {
+      const form = await readFormBody(c, signupSchema);
+      const page = { user: c.get('user'), providers, username: form.values.username };
+      if (!form.ok) return render(c, <SignupPage {...page} fields={form.fields} />, 400);
+      const result = await service.signUp(
+        form.data,
+        addressOf(c),
+        c.get('session'),
+        c.req.header('user-agent'),
+      );
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        const shown =
+          result.reason === 'username_taken'
+            ? { fields: { username: message } }
+            : { error: message };
+        return render(c, <SignupPage {...page} {...shown} />, status);
+      }
+      sendSessionCookie(c, result.cookie);
+      return c.redirect(confirmedPath('/', 'signed-up'), 303);
+    })
+    .get('/signin', (c) =>
+      render(c, <SigninPage user={c.get('user')} providers={providers} mail={mail} />),
+    )
+    .post('/signin', async (c) => {
+      const form = await readFormBody(c, signinSchema);
+      const page = { user: c.get('user'), providers, mail, username: form.values.username };
+      if (!form.ok) {
+        const error = Object.values(form.fields).join(' ');
+        return render(c, <SigninPage {...page} error={error} />, 400);
+      }
+      const result = await service.signIn(
+        form.data,
+        addressOf(c),
+        c.get('session'),
+        c.req.header('user-agent'),
+      );
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return render(c, <SigninPage {...page} error={message} />, status);
+      }
+      sendSessionCookie(c, result.cookie);
+      return c.redirect(confirmedPath('/', 'signed-in'), 303);
+    })
+    .post('/signout', async (c) => {
+      const caller = callerOf(c);
+      if (caller) sendSessionCookie(c, await service.signOut(caller));
+      return c.redirect(confirmedPath('/', 'signed-out'), 303);
+    })
+    .get('/account', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin');
+      return renderAccount(c, caller, { confirmation: readConfirmation(c.req.query('done')) });
+    })
+    .post('/account/password', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, passwordChangeSchema);
+      if (!form.ok) return renderAccount(c, caller, { password: { fields: form.fields } }, 400);
+      const result = await service.changePassword(caller, form.data);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        const password =
+          result.reason === 'invalid_credentials'
+            ? { fields: { currentPassword: 'That is not your current password.' } }
+            : result.reason === 'invalid_input'
+              ? { fields: result.fields }
               : { error: message };
-          return render(c, <SignupPage {...page} {...shown} />, status);
-        }
-        sendSessionCookie(c, result.cookie);
-        return c.redirect(confirmedPath('/', 'signed-up'), 303);
-      })
-      .get('/signin', (c) =>
-        render(c, <SigninPage user={c.get('user')} providers={providers} mail={mail} />),
-      )
-      .post('/signin', async (c) => {
-        const form = await readFormBody(c, signinSchema);
-        const page = { user: c.get('user'), providers, mail, username: form.values.username };
-        if (!form.ok) {
-          const error = Object.values(form.fields).join(' ');
-          return render(c, <SigninPage {...page} error={error} />, 400);
-        }
-        const result = await service.signIn(
-          form.data,
-          addressOf(c),
-          c.get('session'),
-          c.req.header('user-agent'),
-        );
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          return render(c, <SigninPage {...page} error={message} />, status);
-        }
-        sendSessionCookie(c, result.cookie);
-        return c.redirect(confirmedPath('/', 'signed-in'), 303);
-      })
-      .post('/signout', async (c) => {
-        const caller = callerOf(c);
-        if (caller) sendSessionCookie(c, await service.signOut(caller));
-        return c.redirect(confirmedPath('/', 'signed-out'), 303);
-      })
-      .get('/account', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin');
-        return renderAccount(c, caller, { confirmation: readConfirmation(c.req.query('done')) });
-      })
-      .post('/account/password', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const form = await readFormBody(c, passwordChangeSchema);
-        if (!form.ok) return renderAccount(c, caller, { password: { fields: form.fields } }, 400);
-        const result = await service.changePassword(caller, form.data);
-        if (!result.ok && result.reason === 'reauthentication_required') {
-          return renderReauthenticate(c, caller);
-        }
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          const password =
-            result.reason === 'invalid_credentials'
-              ? { fields: { currentPassword: 'That is not your current password.' } }
-              : result.reason === 'invalid_input'
-                ? { fields: result.fields }
-                : { error: message };
-          return renderAccount(c, caller, { password }, status);
-        }
-        sendSessionCookie(c, result.cookie);
-        const done = form.data.currentPassword === undefined ? 'password-set' : 'password-changed';
-        return c.redirect(confirmedPath('/account', done), 303);
-      })
-      .post('/account/sessions/revoke', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const form = await readFormBody(c, revokeSchema);
-        const result = form.ok
-          ? await service.revokeSession(caller, form.data.session)
-          : ({ ok: false, reason: 'not_found' } as const);
-        if (!result.ok) {
-          const sessionsError = 'That session had already ended.';
-          return renderAccount(c, caller, { sessionsError }, 404);
-        }
-        sendSessionCookie(c, result.cookie);
-        // The caller's own session: they are signed out now.
-        if (result.cookie) return c.redirect(confirmedPath('/', 'signed-out'), 303);
-        return c.redirect(confirmedPath('/account', 'session-revoked'), 303);
-      })
-      .post('/account/identities/unlink', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const form = await readFormBody(c, unlinkSchema);
-        const result = form.ok
-          ? await identities.unlink(caller, form.data.provider, caller.address)
-          : ({ ok: false, reason: 'not_found' } as const);
-        if (!result.ok && result.reason === 'reauthentication_required') {
-          return renderReauthenticate(c, caller);
-        }
-        if (!result.ok) {
-          const { status, message } = new ApiError(result.reason);
-          const identitiesError =
-            result.reason === 'not_found'
-              ? 'That provider is not linked to your account.'
-              : message;
-          return renderAccount(c, caller, { identitiesError }, status);
-        }
-        return c.redirect(confirmedPath('/account', 'provider-unlinked'), 303);
-      })
-      .post('/account/passkeys/remove', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const form = await readFormBody(c, removePasskeySchema);
-        const result = form.ok
-          ? await passkeys.remove(caller, form.data.passkey)
-          : ({ ok: false, reason: 'not_found' } as const);
-        if (!result.ok && result.reason === 'reauthentication_required') {
-          return renderReauthenticate(c, caller);
-        }
-        if (!result.ok) {
-          const { status } = new ApiError(result.reason);
-          const passkeysError =
-            result.reason === 'not_found' ? 'That passkey is not one of yours.' : lastPasskey;
-          return renderAccount(c, caller, { passkeysError }, status);
-        }
-        return c.redirect(confirmedPath('/account', 'passkey-removed'), 303);
-      })
+        return renderAccount(c, caller, { password }, status);
+      }
+      sendSessionCookie(c, result.cookie);
+      const done = form.data.currentPassword === undefined ? 'password-set' : 'password-changed';
+      return c.redirect(confirmedPath('/account', done), 303);
+    })
+    .post('/account/sessions/revoke', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, revokeSchema);
+      const result = form.ok
+        ? await service.revokeSession(caller, form.data.session)
+        : ({ ok: false, reason: 'not_found' } as const);
+      if (!result.ok) {
+        const sessionsError = 'That session had already ended.';
+        return renderAccount(c, caller, { sessionsError }, 404);
+      }
+      sendSessionCookie(c, result.cookie);
+      // The caller's own session: they are signed out now.
+      if (result.cookie) return c.redirect(confirmedPath('/', 'signed-out'), 303);
+      return c.redirect(confirmedPath('/account', 'session-revoked'), 303);
+    })
+    .post('/account/identities/unlink', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, unlinkSchema);
+      const result = form.ok
+        ? await identities.unlink(caller, form.data.provider, caller.address)
+        : ({ ok: false, reason: 'not_found' } as const);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
+      if (!result.ok) {
+        const { status, message } = new ApiError(result.reason);
+        const identitiesError =
+          result.reason === 'not_found' ? 'That provider is not linked to your account.' : message;
+        return renderAccount(c, caller, { identitiesError }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'provider-unlinked'), 303);
+    })
+    .post('/account/passkeys/remove', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, removePasskeySchema);
+      const result = form.ok
+        ? await passkeys.remove(caller, form.data.passkey)
+        : ({ ok: false, reason: 'not_found' } as const);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
+      if (!result.ok) {
+        const { status } = new ApiError(result.reason);
+        const passkeysError =
+          result.reason === 'not_found' ? 'That passkey is not one of yours.' : lastPasskey;
+        return renderAccount(c, caller, { passkeysError }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'passkey-removed'), 303);
+    })
+    .post('/account/passkeys/confirm', async (c) => {
       // Adding a passkey is a script's call; when it needs recent
       // authentication, its "Confirm it is you" button posts here.
-      .post('/account/passkeys/confirm', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin', 303);
-        return renderReauthenticate(c, caller, undefined, 200);
-      })
-      .post('/account/delete', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const form = await readFormBody(c, deleteSchema);
-        if (!form.ok) return renderAccount(c, caller, {}, 400);
-        const result = await account.delete(caller);
-        if (!result.ok) return renderReauthenticate(c, caller);
-        sendSessionCookie(c, result.cookie);
-        return c.redirect(confirmedPath('/', 'account-deleted'), 303);
-      })
-      .post('/account/reauthenticate', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const form = await readFormBody(c, reauthenticateSchema);
-        if (!form.ok) return renderReauthenticate(c, caller, 'Enter your password.', 400);
-        const result = await service.reauthenticate(caller, form.data.password);
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          const error =
-            result.reason === 'invalid_credentials' ? 'That is not your password.' : message;
-          return renderReauthenticate(c, caller, error, status);
-        }
-        return c.redirect(confirmedPath('/account', 'reauthenticated'), 303);
-      })
-      .post('/account/sessions/revoke-others', async (c) => {
-        const caller = callerOf(c);
-        if (!caller) return c.redirect('/signin', 303);
-        await service.revokeOtherSessions(caller);
-        return c.redirect(confirmedPath('/account', 'others-revoked'), 303);
-      })
-      .post('/account/email', async (c) => {
-        const caller = callerOf(c);
-        if (!email) return renderNoMail(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const form = await readFormBody(c, emailRequestSchema);
-        if (!form.ok) return renderAccount(c, caller, { emailForm: { fields: form.fields } }, 400);
-        const result = await email.requestVerification(caller, form.data.email);
-        if (!result.ok && result.reason === 'reauthentication_required') {
-          return renderReauthenticate(c, caller);
-        }
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          return renderAccount(c, caller, { emailForm: { error: message } }, status);
-        }
-        return c.redirect(confirmedPath('/account', 'email-code-sent'), 303);
-      })
-      .post('/account/email/verify', async (c) => {
-        const caller = callerOf(c);
-        if (!email) return renderNoMail(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const form = await readFormBody(c, emailCodeSchema);
-        const result = form.ok
-          ? await email.verify(caller, form.data.code)
-          : ({ ok: false, reason: 'invalid_code' } as const);
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          return renderAccount(c, caller, { emailForm: { fields: { code: message } } }, status);
-        }
-        return c.redirect(confirmedPath('/account', 'email-verified'), 303);
-      })
-      .post('/account/email/remove', async (c) => {
-        const caller = callerOf(c);
-        if (!email) return renderNoMail(c);
-        if (!caller) return c.redirect('/signin', 303);
-        const result = await email.remove(caller);
-        if (!result.ok && result.reason === 'reauthentication_required') {
-          return renderReauthenticate(c, caller);
-        }
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          return renderAccount(c, caller, { emailForm: { error: message } }, status);
-        }
-        return c.redirect(confirmedPath('/account', 'email-removed'), 303);
-      })
-      .get('/forgot-password', (c) => {
-        if (!email) return renderNoMail(c);
-        return render(c, <ForgotPasswordPage user={c.get('user')} mail />);
-      })
-      .post('/forgot-password', async (c) => {
-        if (!email) return renderNoMail(c);
-        const user = c.get('user');
-        const form = await readFormBody(c, emailRequestSchema);
-        if (!form.ok) {
-          return render(c, <ForgotPasswordPage user={user} mail fields={form.fields} />, 400);
-        }
-        const requester = { address: addressOf(c), browser: c.req.header('user-agent') };
-        const result = await email.requestReset(requester, form.data.email);
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          return render(c, <ForgotPasswordPage user={user} mail error={message} />, status);
-        }
-        return render(c, <ForgotPasswordPage user={user} mail sent />);
-      })
-      .get('/reset-password', (c) => {
-        // The address holds the token: no request from this page may name it.
-        c.header('Referrer-Policy', 'no-referrer');
-        if (!email) return renderNoMail(c);
-        return render(c, <ResetPasswordPage token={c.req.query('token') ?? null} />);
-      })
-      .post('/reset-password', async (c) => {
-        c.header('Referrer-Policy', 'no-referrer');
-        if (!email) return renderNoMail(c);
-        const form = await readFormBody(c, resetConfirmSchema);
-        const token = form.values.token ?? null;
-        if (!form.ok) {
-          return render(c, <ResetPasswordPage token={token} fields={form.fields} />, 400);
-        }
-        const requester = { address: addressOf(c), browser: c.req.header('user-agent') };
-        const result = await email.confirmReset(requester, form.data);
-        if (!result.ok) {
-          const { status, message } = explain(c, result);
-          return render(c, <ResetPasswordPage token={token} error={message} />, status);
-        }
-        return c.redirect(confirmedPath('/', 'password-reset'), 303);
-      })
-  );
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      return renderReauthenticate(c, caller, undefined, 200);
+    })
+    .post('/account/delete', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, deleteSchema);
+      if (!form.ok) return renderAccount(c, caller, {}, 400);
+      const result = await account.delete(caller);
+      if (!result.ok) return renderReauthenticate(c, caller);
+      sendSessionCookie(c, result.cookie);
+      return c.redirect(confirmedPath('/', 'account-deleted'), 303);
+    })
+    .post('/account/reauthenticate', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, reauthenticateSchema);
+      if (!form.ok) return renderReauthenticate(c, caller, 'Enter your password.', 400);
+      const result = await service.reauthenticate(caller, form.data.password);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        const error =
+          result.reason === 'invalid_credentials' ? 'That is not your password.' : message;
+        return renderReauthenticate(c, caller, error, status);
+      }
+      return c.redirect(confirmedPath('/account', 'reauthenticated'), 303);
+    })
+    .post('/account/sessions/revoke-others', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      await service.revokeOtherSessions(caller);
+      return c.redirect(confirmedPath('/account', 'others-revoked'), 303);
+    })
+    .post('/account/email', async (c) => {
+      const caller = callerOf(c);
+      if (!email) return renderNoMail(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, emailRequestSchema);
+      if (!form.ok) return renderAccount(c, caller, { emailForm: { fields: form.fields } }, 400);
+      const result = await email.requestVerification(caller, form.data.email);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return renderAccount(c, caller, { emailForm: { error: message } }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'email-code-sent'), 303);
+    })
+    .post('/account/email/verify', async (c) => {
+      const caller = callerOf(c);
+      if (!email) return renderNoMail(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, emailCodeSchema);
+      const result = form.ok
+        ? await email.verify(caller, form.data.code)
+        : ({ ok: false, reason: 'invalid_code' } as const);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return renderAccount(c, caller, { emailForm: { fields: { code: message } } }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'email-verified'), 303);
+    })
+    .post('/account/email/remove', async (c) => {
+      const caller = callerOf(c);
+      if (!email) return renderNoMail(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const result = await email.remove(caller);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return renderAccount(c, caller, { emailForm: { error: message } }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'email-removed'), 303);
+    })
+    .get('/forgot-password', (c) => {
+      if (!email) return renderNoMail(c);
+      return render(c, <ForgotPasswordPage user={c.get('user')} mail />);
+    })
+    .post('/forgot-password', async (c) => {
+      if (!email) return renderNoMail(c);
+      const user = c.get('user');
+      const form = await readFormBody(c, emailRequestSchema);
+      if (!form.ok) {
+        return render(c, <ForgotPasswordPage user={user} mail fields={form.fields} />, 400);
+      }
+      const requester = { address: addressOf(c), browser: c.req.header('user-agent') };
+      const result = await email.requestReset(requester, form.data.email);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return render(c, <ForgotPasswordPage user={user} mail error={message} />, status);
+      }
+      return render(c, <ForgotPasswordPage user={user} mail sent />);
+    })
+    .get('/reset-password', (c) => {
+      // The address holds the token: no request from this page may name it.
+      c.header('Referrer-Policy', 'no-referrer');
+      if (!email) return renderNoMail(c);
+      return render(c, <ResetPasswordPage token={c.req.query('token') ?? null} />);
+    })
+    .post('/reset-password', async (c) => {
+      c.header('Referrer-Policy', 'no-referrer');
+      if (!email) return renderNoMail(c);
+      const form = await readFormBody(c, resetConfirmSchema);
+      const token = form.values.token ?? null;
+      if (!form.ok) {
+        return render(c, <ResetPasswordPage token={token} fields={form.fields} />, 400);
+      }
+      const requester = { address: addressOf(c), browser: c.req.header('user-agent') };
+      const result = await email.confirmReset(requester, form.data);
+      if (!result.ok) {
+        const { status, message } = explain(c, result);
+        return render(c, <ResetPasswordPage token={token} error={message} />, status);
+      }
+      return c.redirect(confirmedPath('/', 'password-reset'), 303);
+    });
 }
