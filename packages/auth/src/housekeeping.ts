@@ -3,11 +3,11 @@ import type { Kysely } from 'kysely';
 import { pruneFlows } from './auth-flows.ts';
 import { pruneVerifications } from './email-addresses.ts';
 import { pruneOutbox } from './outbox.ts';
-import { pruneChallenges } from './passkeys.ts';
 import { pruneResets } from './password-resets.ts';
 import { pruneEvents } from './security-events.ts';
 import { pruneSessions } from './sessions.ts';
 import { pruneThrottle } from './throttle.ts';
+import { pruneChallenges } from './webauthn-challenges.ts';
 
 /**
  * Deletes what no rule needs any more, a batch at a time

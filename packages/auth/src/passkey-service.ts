@@ -1,12 +1,10 @@
 import type { Database } from '@repo/schema/database';
 import {
-  type AuthenticationResponseJSON,
   generateAuthenticationOptions,
   generateRegistrationOptions,
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { COSEALG } from '@simplewebauthn/server/helpers';
@@ -16,21 +14,21 @@ import type { Logger } from 'pino';
 import type { PublicUser } from './accounts.ts';
 import type { Caller, Failure } from './auth-service.ts';
 import type { Mailer } from './mail-delivery.ts';
+import { createAssertionCheck, messageOf } from './passkey-assertion.ts';
 import {
   addPasskey,
-  findPasskey,
   listCredentialIds,
   listPasskeys,
   type PasskeyInfo,
   removePasskey,
-  saveChallenge,
-  takeChallenge,
+  type StoredPasskey,
   usePasskey,
 } from './passkeys.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
 import { recordEvent } from './security-events.ts';
-import type { Sessions } from './sessions.ts';
+import type { CredentialCheck, Sessions } from './sessions.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
+import { saveChallenge, takeChallenge } from './webauthn-challenges.ts';
 
 export interface PasskeyServiceOptions {
   db: Kysely<Database>;
@@ -58,11 +56,6 @@ const supportedAlgorithmIDs = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
 /** How long a browser may take over a ceremony: the challenge's own 5 minutes. */
 const ceremonyTimeoutMs = 5 * 60 * 1000;
 
-/** The user handle the app gives an authenticator: the user's id, which names no person. */
-function userHandleOf(userId: string): string {
-  return Buffer.from(userId, 'utf8').toString('base64url');
-}
-
 /**
  * Passkeys (docs/API.md, "Passkeys"): registration, listing, removal and
  * sign-in without a username. `@simplewebauthn/server` does WebAuthn; this
@@ -72,13 +65,37 @@ function userHandleOf(userId: string): string {
 export function createPasskeyService(options: PasskeyServiceOptions) {
   const { db, origin, sessions } = options;
   const rpID = new URL(origin).hostname;
+  const checkAssertion = createAssertionCheck({ db, origin, logger: options.logger });
   const throttle = new Throttle(db, options.limits);
   const audit = options.logger.child({ audit: true });
   const mailer = options.mailer ?? null;
 
-  function refused(event: string, fields: Record<string, unknown>): Failure {
-    audit.warn({ event, ...fields }, 'passkey sign-in refused');
+  function refused(address: string, passkey: StoredPasskey | null, reason: string): Failure {
+    audit.warn(
+      {
+        event: 'passkey_signin_failed',
+        clientAddress: address,
+        userId: passkey?.userId,
+        passkeyId: passkey?.id,
+        reason,
+      },
+      'passkey sign-in refused',
+    );
     return { ok: false, reason: 'invalid_credentials' };
+  }
+
+  /** Moves the passkey's counter in the session's transaction, while it is still as checked. */
+  function usedNow(passkey: StoredPasskey, newCounter: number, now: number): CredentialCheck {
+    return {
+      check: (trx) =>
+        usePasskey(trx, {
+          id: passkey.id,
+          userId: passkey.userId,
+          checkedCounter: passkey.counter,
+          newCounter,
+          now,
+        }),
+    };
   }
 
   return {
@@ -252,107 +269,52 @@ export function createPasskeyService(options: PasskeyServiceOptions) {
         );
         return { ok: false, reason: 'too_many_attempts', retryAfter: wait };
       }
-      const passkey = await findPasskey(db, response.id);
-      if (!passkey)
-        return refused('passkey_signin_failed', {
-          clientAddress: address,
-          reason: 'unknown credential',
-        });
-      const fields = { clientAddress: address, userId: passkey.userId, passkeyId: passkey.id };
-      const assertion = response as AuthenticationResponseJSON;
-      const handle = assertion.response?.userHandle;
-      if (handle !== undefined && handle !== userHandleOf(passkey.userId)) {
-        return refused('passkey_signin_failed', { ...fields, reason: 'user handle' });
+      const checked = await checkAssertion(response, {
+        purpose: 'signin',
+        userId: null,
+        requireUserVerification: true,
+        now,
+      });
+      if (!checked.ok) {
+        if (checked.passkey) {
+          await recordEvent(db, {
+            userId: checked.passkey.userId,
+            kind: 'signin_failed',
+            origin: { address, browser },
+            detail: {
+              method: 'passkey',
+              ...(checked.counterWentBack ? { reason: 'counter' } : {}),
+            },
+          });
+        }
+        return refused(address, checked.passkey, checked.reason);
       }
-      let newCounter: number;
-      try {
-        // The stored counter is checked below, after the signature: the
-        // library checks it before, and a forged assertion must not be
-        // logged as a cloned authenticator.
-        const verified = await verifyAuthenticationResponse({
-          response: assertion,
-          expectedChallenge: (challenge) =>
-            takeChallenge(db, { challenge, purpose: 'signin', userId: null, now }),
-          expectedOrigin: origin,
-          expectedRPID: rpID,
-          credential: {
-            id: passkey.credentialId,
-            publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
-            counter: 0,
-            transports: passkey.transports,
-          },
-          requireUserVerification: true,
-        });
-        if (!verified.verified) throw new Error('signature does not verify');
-        newCounter = verified.authenticationInfo.newCounter;
-      } catch (error) {
-        await recordEvent(db, {
-          userId: passkey.userId,
-          kind: 'signin_failed',
-          origin: { address, browser },
-          detail: { method: 'passkey' },
-        });
-        return refused('passkey_signin_failed', { ...fields, reason: messageOf(error) });
-      }
-      if ((newCounter > 0 || passkey.counter > 0) && newCounter <= passkey.counter) {
-        // A signed assertion with a counter that went back: the authenticator
-        // may have been cloned. Named by its credential id (public), never a secret.
-        options.logger.warn(
-          {
-            ...fields,
-            credentialId: passkey.credentialId,
-            storedCounter: passkey.counter,
-            newCounter,
-          },
-          'passkey signature counter went back: sign-in refused',
-        );
-        await recordEvent(db, {
-          userId: passkey.userId,
-          kind: 'signin_failed',
-          origin: { address, browser },
-          detail: { method: 'passkey', reason: 'counter' },
-        });
-        return refused('passkey_signin_failed', { ...fields, reason: 'counter went back' });
-      }
-      const cookie = await sessions.create(
-        passkey.userId,
-        {
-          check: (trx) =>
-            usePasskey(trx, {
-              id: passkey.id,
-              userId: passkey.userId,
-              checkedCounter: passkey.counter,
-              newCounter,
-              now,
-            }),
-        },
-        {
-          previous,
-          event: { kind: 'signin', origin: { address, browser }, detail: { method: 'passkey' } },
-        },
-      );
+      const { passkey, newCounter } = checked;
+      const cookie = await sessions.create(passkey.userId, usedNow(passkey, newCounter, now), {
+        previous,
+        event: { kind: 'signin', origin: { address, browser }, detail: { method: 'passkey' } },
+      });
       // Removed, or used by another sign-in, since it was read.
-      if (!cookie)
-        return refused('passkey_signin_failed', { ...fields, reason: 'passkey changed' });
+      if (!cookie) return refused(address, passkey, 'passkey changed');
       await throttle.passkeySignInSucceeded(attempt);
       const user = await db
         .selectFrom('user')
         .select(['id', 'username'])
         .where('id', '=', passkey.userId)
         .executeTakeFirstOrThrow();
-      audit.info({ event: 'signin', method: 'passkey', ...fields }, 'signed in with a passkey');
+      audit.info(
+        {
+          event: 'signin',
+          method: 'passkey',
+          userId: user.id,
+          passkeyId: passkey.id,
+          clientAddress: address,
+        },
+        'signed in with a passkey',
+      );
       return { ok: true, user, cookie };
     },
   };
 }
 
 export type PasskeyService = ReturnType<typeof createPasskeyService>;
-
-/**
- * A library error's message for the log, with every quoted value blanked:
- * the library quotes the challenge it was given, and no challenge is logged.
- */
-export function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return 'unknown';
-  return error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200);
-}

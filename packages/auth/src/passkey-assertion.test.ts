@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageOf } from './passkey-service.ts';
+import { messageOf } from './passkey-assertion.ts';
 
 describe('messageOf', () => {
   it('blanks every quoted value of a library error: a challenge is never logged', () => {
