@@ -2,7 +2,6 @@ import { hash } from 'node:crypto';
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
 import { generateIdFromEntropySize } from 'lucia';
-import { deleteInBatches } from './delete-in-batches.ts';
 import { queueNotice } from './email-addresses.ts';
 import { listKeys, lockUser } from './identities.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
