@@ -26,6 +26,7 @@ import { describeProviderThrottling } from './suite/providers/throttling.ts';
 import { useTestProviders } from './suite/providers/use-test-providers.ts';
 import { describeRecentAuthentication } from './suite/recent-authentication.ts';
 import { describeRequestRules } from './suite/request-rules.ts';
+import { describeSecondFactor } from './suite/second-factor.ts';
 import { describeSession } from './suite/session.ts';
 import { describeSessionLifetime } from './suite/session-lifetime.ts';
 import { describeSessions } from './suite/sessions.ts';
@@ -73,6 +74,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeProviderThrottling(harness, providers);
   describeProviderRecords(harness, providers);
   describeRecentAuthentication(harness);
+  describeSecondFactor(harness);
   describeMail(harness);
   describeActivity(harness);
   describeAuditLog(harness);
