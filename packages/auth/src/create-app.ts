@@ -25,6 +25,7 @@ import { createProviderDirectory } from './provider-directory.ts';
 import { providerRoutes } from './provider-routes.tsx';
 import { responseHeaders } from './response-headers.ts';
 import { secondFactorGuard } from './second-factor-guard.ts';
+import { secondFactorPageRoutes } from './second-factor-page-routes.tsx';
 import { secondFactorRoutes } from './second-factor-routes.ts';
 import { createSecondFactorService } from './second-factor-service.ts';
 import { sessionMiddleware } from './session-middleware.ts';
@@ -155,6 +156,7 @@ export function createApp(options: CreateAppOptions) {
     '/',
     providerRoutes({ identities, providers, secure: origin.startsWith('https://'), addressOf }),
   );
+  app.route('/', secondFactorPageRoutes({ secondFactors, identities, addressOf }));
   app.route('/', healthRoute(db));
   app.notFound(handleNotFound);
   app.onError(handleError(logger));

@@ -137,6 +137,17 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
   }
 
   return {
+    /** Whether the user has TOTP on, and how many recovery codes are left (the two-step page). */
+    async status(userId: string): Promise<{ totp: boolean; codesLeft: number }> {
+      const methods = await secondFactorMethodsOf(db, userId);
+      const codes = await db
+        .selectFrom('recovery_code')
+        .select('id')
+        .where('user_id', '=', userId)
+        .execute();
+      return { totp: methods.includes('totp'), codesLeft: codes.length };
+    },
+
     /** `POST /api/totp`: a new pending secret, replacing a pending one. */
     async start(
       caller: Caller,

@@ -427,6 +427,55 @@ export function describeSecondFactor(harness: Harness) {
       await expectError(await reset.get('/api/me'), 403, 'second_factor_required');
     });
 
+    it('works as pages with plain forms: set up with a QR code and the key as text, then sign in with password and code', async () => {
+      const client = app().client();
+      const username = uniqueUsername('tf');
+      await client.post('/api/signup', { username, password: goodPassword });
+      expect(await (await client.get('/account')).text()).toContain('href="/account/two-step"');
+      const setup = await client.postForm('/account/two-step/start');
+      expect(setup.status).toBe(200);
+      const html = await setup.text();
+      expect(html).toContain('<svg');
+      expect(html).not.toContain('<script');
+      const secret = /id="totp-secret">([A-Z2-7]{32})</.exec(html)?.[1] as string;
+      expect(secret).toBeDefined();
+      const account = { secret, lastStep: 0 } as TotpAccount;
+      const confirmed = await client.postForm('/account/two-step/confirm', {
+        code: nextCode(account),
+      });
+      expect(confirmed.status).toBe(200);
+      expect((await confirmed.text()).match(/<code>[a-z2-7]{5}-[a-z2-7]{5}<\/code>/g)).toHaveLength(
+        10,
+      );
+      const later = app().client();
+      const signin = await later.postForm('/signin', { username, password: goodPassword });
+      expect(signin.status).toBe(303);
+      expect(signin.headers.get('location')).toBe('/signin/second-factor');
+      expect(await (await later.get('/signin/second-factor')).text()).toContain('recovery code');
+      const wrong = await later.postForm('/signin/second-factor/totp', { code: '000000' });
+      expect(wrong.status).toBe(400);
+      const passed = await later.postForm('/signin/second-factor/totp', {
+        code: nextCode(account),
+      });
+      expect(passed.status).toBe(303);
+      expect((await later.get('/account')).status).toBe(200);
+    });
+
+    it('tells the user on the page, once throttled, that its password is known', async () => {
+      const account = await totpAccount();
+      const client = app().client();
+      await client.postForm('/signin', { username: account.username, password: goodPassword });
+      let page = '';
+      for (let i = 0; i < 11 && !page; i += 1) {
+        const response = await client.postForm('/signin/second-factor/recovery', {
+          recoveryCode: 'aaaaa-aaaaa',
+        });
+        if (response.status === 429) page = await response.text();
+        else expect(response.status).toBe(400);
+      }
+      expect(page).toMatch(/knows your password/);
+    });
+
     it('exports whether TOTP is on and how many codes are left, never a secret or digest; deletion removes the rows', async () => {
       const account = await totpAccount();
       const exported = await account.client.get('/api/account/export');
