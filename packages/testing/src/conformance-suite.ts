@@ -3,6 +3,7 @@ import { type ConformanceSuiteOptions, Harness } from './harness.ts';
 import { describeActivity } from './suite/activity.ts';
 import { describeAuditLog } from './suite/audit-log.ts';
 import { describeBadInput } from './suite/bad-input.ts';
+import { describeEncryptionKey } from './suite/encryption-key.ts';
 import { describeErrorLog } from './suite/error-log.ts';
 import { describeHeaders } from './suite/headers.ts';
 import { describeHealth } from './suite/health.ts';
@@ -75,6 +76,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeProviderRecords(harness, providers);
   describeRecentAuthentication(harness);
   describeSecondFactor(harness);
+  describeEncryptionKey(harness);
   describeMail(harness);
   describeActivity(harness);
   describeAuditLog(harness);
