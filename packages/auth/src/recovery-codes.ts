@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashRaw } from '@node-rs/argon2';
-import { argon2Options } from './password-hashing.ts';
+import { argon2Options, limitHashing } from './password-hashing.ts';
 
 // Recovery codes (docs/API.md, "Codes"): 10 per set, 50 random bits each,
 // shown once, stored as Argon2id digests under one salt per set, so that
@@ -40,6 +40,9 @@ export function normalizeRecoveryCode(input: string): string | null {
 
 /** The Argon2id digest (base64) of a normalized code under its set's salt. */
 export async function hashRecoveryCode(code: string, salt: string): Promise<string> {
-  const digest = await hashRaw(code, { ...argon2Options, salt: Buffer.from(salt, 'base64') });
+  // Under the app's limit of hashes at once, as a password's (password-hashing.ts).
+  const digest = await limitHashing(() =>
+    hashRaw(code, { ...argon2Options, salt: Buffer.from(salt, 'base64') }),
+  );
   return digest.toString('base64');
 }
