@@ -54,63 +54,67 @@ function nextCode(account: TotpAccount): string {
  * throttle, recovery codes, the notices, the export and the deletion.
  */
 export function describeSecondFactor(harness: Harness) {
-  const catcher = new MailCatcher();
-  const encryptionKey = randomBytes(32);
-  beforeAll(() => catcher.resume());
-  afterAll(() => catcher.pause());
-  // An app with the test providers, mail to the catcher, and AUTH_ENCRYPTION_KEY.
-  const providers = useTestProviders(harness, { mail: catcher, encryptionKey });
-  const app = () => providers.opened;
-
-  async function expectError(response: Response, status: number, code: string) {
-    expect(response.status).toBe(status);
-    const body = await jsonOf(response);
-    expect(body.error.code).toBe(code);
-    return body;
-  }
-
-  /** Signs up on `on` and turns TOTP on, confirming with the code of `step` (now's by default). */
-  async function totpAccount(on: OpenedApp = app()): Promise<TotpAccount> {
-    const client = on.client();
-    const username = uniqueUsername('tf');
-    const signup = await client.post('/api/signup', { username, password: goodPassword });
-    expect(signup.status).toBe(201);
-    const userId = (await jsonOf(signup)).user.id as string;
-    const started = await client.post('/api/totp');
-    expect(started.status).toBe(200);
-    const { secret } = await jsonOf(started);
-    const account = { client, username, userId, secret, recoveryCodes: [], lastStep: 0 };
-    const confirmed = await client.post('/api/totp/confirm', { code: nextCode(account) });
-    expect(confirmed.status).toBe(200);
-    const { recoveryCodes } = await jsonOf(confirmed);
-    return { ...account, recoveryCodes };
-  }
-
-  /** Signs `account` in with its password on a new client: a session that waits. */
-  async function signIn(account: TotpAccount, on: OpenedApp = app()) {
-    const client = on.client();
-    const response = await client.post('/api/signin', {
-      username: account.username,
-      password: goodPassword,
-    });
-    expect(response.status).toBe(200);
-    return { client, body: await jsonOf(response) };
-  }
-
-  /**
-   * Runs `attempt` with the step of now, again with a new account when a
-   * step boundary passed while it ran (then its answer could be either).
-   */
-  async function withinOneStep(attempt: (step: number) => Promise<boolean>) {
-    for (let tries = 0; tries < 3; tries += 1) {
-      const step = stepNow();
-      const done = await attempt(step);
-      if (stepNow() === step && done) return;
-    }
-    throw new Error('a step boundary passed during each of three tries');
-  }
-
+  // Its hooks inside its describe: its app and provider run only while its
+  // tests do, and its pool is closed after them (MySQL counts connections).
   describe(`${harness.dialect.name}: second factor`, () => {
+    const catcher = new MailCatcher();
+    const encryptionKey = randomBytes(32);
+    beforeAll(() => catcher.resume());
+    afterAll(() => catcher.pause());
+    // An app with the test providers, mail to the catcher, and AUTH_ENCRYPTION_KEY.
+    const providers = useTestProviders(harness, { mail: catcher, encryptionKey });
+    const app = () => providers.opened;
+
+    async function expectError(response: Response, status: number, code: string) {
+      expect(response.status).toBe(status);
+      const body = await jsonOf(response);
+      expect(body.error.code).toBe(code);
+      return body;
+    }
+
+    /** Signs up on `on` and turns TOTP on, confirming with the code of `step` (now's by default). */
+    async function totpAccount(on: OpenedApp = app()): Promise<TotpAccount> {
+      const client = on.client();
+      const username = uniqueUsername('tf');
+      const signup = await client.post('/api/signup', { username, password: goodPassword });
+      expect(signup.status).toBe(201);
+      const userId = (await jsonOf(signup)).user.id as string;
+      const started = await client.post('/api/totp');
+      expect(started.status).toBe(200);
+      const { secret } = await jsonOf(started);
+      const account = { client, username, userId, secret, recoveryCodes: [], lastStep: 0 };
+      const confirmed = await client.post('/api/totp/confirm', { code: nextCode(account) });
+      expect(confirmed.status).toBe(200);
+      const { recoveryCodes } = await jsonOf(confirmed);
+      return { ...account, recoveryCodes };
+    }
+
+    /** Signs `account` in with its password on a new client: a session that waits. */
+    async function signIn(account: TotpAccount, on: OpenedApp = app()) {
+      const client = on.client();
+      const response = await client.post('/api/signin', {
+        username: account.username,
+        password: goodPassword,
+      });
+      expect(response.status).toBe(200);
+      return { client, body: await jsonOf(response) };
+    }
+
+    /**
+     * Runs `attempt` with the step of now, again with a new account when a
+     * step boundary passed while it ran (then its answer could be either).
+     */
+    async function withinOneStep(attempt: (step: number) => Promise<boolean>) {
+      for (let tries = 0; tries < 3; tries += 1) {
+        const step = stepNow();
+        const done = await attempt(step);
+        if (stepNow() === step && done) return;
+      }
+      throw new Error('a step boundary passed during each of three tries');
+    }
+
+    afterAll(() => providers.opened.close());
+
     it('turns TOTP on: a secret and its otpauth URI, 10 recovery codes at the confirmation, 409 already_enabled after', async () => {
       const client = app().client();
       const username = uniqueUsername('tf');
