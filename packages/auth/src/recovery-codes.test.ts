@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   hashRecoveryCode,
+  hashRecoverySet,
   newRecoveryCodes,
   newRecoverySalt,
   normalizeRecoveryCode,
@@ -30,5 +31,14 @@ describe('recovery codes', () => {
     expect(await hashRecoveryCode('abcde23456', salt)).toBe(digest);
     expect(await hashRecoveryCode('abcde23457', salt)).not.toBe(digest);
     expect(await hashRecoveryCode('abcde23456', newRecoverySalt())).not.toBe(digest);
+  });
+
+  it('hashes a set under one salt, each code as typed or normalized alike', async () => {
+    const codes = ['abcde-23456', 'fghij-77777'];
+    const { salt, digests } = await hashRecoverySet(codes);
+    expect(digests).toEqual([
+      await hashRecoveryCode('abcde23456', salt),
+      await hashRecoveryCode('fghij77777', salt),
+    ]);
   });
 });

@@ -46,3 +46,18 @@ export async function hashRecoveryCode(code: string, salt: string): Promise<stri
   );
   return digest.toString('base64');
 }
+
+/** A set of codes as stored: one salt, a digest per code. */
+export interface RecoverySet {
+  salt: string;
+  digests: string[];
+}
+
+/** The digests of a new set under a new salt, one hash after another. */
+export async function hashRecoverySet(codes: string[]): Promise<RecoverySet> {
+  const salt = newRecoverySalt();
+  const digests: string[] = [];
+  for (const code of codes)
+    digests.push(await hashRecoveryCode(normalizeRecoveryCode(code) ?? code, salt));
+  return { salt, digests };
+}

@@ -1,26 +1,21 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
-import type { Cookie, Session } from 'lucia';
+import type { Session } from 'lucia';
 import type { Logger } from 'pino';
 import type { Caller } from './auth-service.ts';
 import { queueNotice } from './email-addresses.ts';
 import type { Mailer } from './mail-delivery.ts';
 import type { MailPayload } from './outbox.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
-import {
-  hashRecoveryCode,
-  newRecoveryCodes,
-  newRecoverySalt,
-  normalizeRecoveryCode,
-} from './recovery-codes.ts';
+import { hashRecoverySet, newRecoveryCodes, type RecoverySet } from './recovery-codes.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
 import { secondFactorMethodsOf } from './second-factor-methods.ts';
-import { isSealed, open, seal } from './secret-box.ts';
+import { createSecondFactorSignIn } from './second-factor-sign-in.ts';
 import { type EventOrigin, recordEvent } from './security-events.ts';
 import type { Sessions } from './sessions.ts';
-import { Throttle, type ThrottleLimits } from './throttle.ts';
+import type { ThrottleLimits } from './throttle.ts';
 import { acceptedStep, newTotpSecret, totpUri } from './totp-codes.ts';
+import { readStoredSecret, storedSecretOf } from './totp-secrets.ts';
 
 export interface SecondFactorServiceOptions {
   db: Kysely<Database>;
@@ -58,13 +53,13 @@ const factorName = 'An authenticator app (TOTP)';
 
 /**
  * TOTP and recovery codes (docs/API.md, "Second factors"): turning TOTP on
- * and off, making recovery codes, and passing a waiting session's second
- * factor with either. Each change writes its security event and its notice
- * in its own transaction.
+ * and off and making recovery codes here, and passing a waiting session's
+ * second factor with either (second-factor-sign-in.ts). Each change writes
+ * its security event and its notice in its own transaction.
  */
 export function createSecondFactorService(options: SecondFactorServiceOptions) {
-  const { db, sessions, logger, encryptionKey, mailer = null } = options;
-  const throttle = new Throttle(db, options.limits);
+  const { db, logger, encryptionKey, mailer = null } = options;
+  const signIn = createSecondFactorSignIn(options);
   const issuer = new URL(options.origin).host;
   const audit = logger.child({ audit: true });
 
@@ -72,24 +67,15 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
     return { at: Date.now(), clientAddress: address, browser: browser?.slice(0, 200), ...extra };
   }
 
-  /** The secret of a stored row; `null` when it is sealed with a key this process lacks. */
-  function readSecret(stored: string): string | null {
-    if (!isSealed(stored)) return stored;
-    const secret = encryptionKey ? open(encryptionKey, stored) : null;
-    if (secret === null) {
-      logger.error(
-        'AUTH_ENCRYPTION_KEY cannot open a stored TOTP secret: it is not the key the secrets were sealed with',
-      );
-    }
-    return secret;
-  }
-
-  /** A new set of codes in place of the user's old ones, inside `trx`. */
-  async function replaceRecoveryCodes(trx: Kysely<Database>, userId: string, codes: string[]) {
-    const salt = newRecoverySalt();
-    const digests = await Promise.all(
-      codes.map((code) => hashRecoveryCode(normalizeRecoveryCode(code) ?? code, salt)),
-    );
+  /**
+   * A new set of codes in place of the user's old ones, inside `trx`;
+   * hashed before (`hashRecoverySet`), so that no transaction waits for 10 hashes.
+   */
+  async function replaceRecoveryCodes(
+    trx: Kysely<Database>,
+    userId: string,
+    { salt, digests }: RecoverySet,
+  ) {
     const now = Date.now();
     await trx.deleteFrom('recovery_code').where('user_id', '=', userId).execute();
     await trx
@@ -108,33 +94,6 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
 
   const recent = ({ session }: Caller) =>
     isRecentlyAuthenticated(session.authenticatedAt, Date.now());
-
-  /** A failed code: counted already (the throttle), recorded for the owner to see. */
-  async function failed(caller: WaitingCaller, method: string): Promise<SecondFactorFailure> {
-    const { session, address, browser } = caller;
-    await recordEvent(db, {
-      userId: session.userId,
-      kind: 'second_factor_failed',
-      origin: { address, browser },
-      detail: { method },
-    });
-    audit.info(
-      { event: 'second_factor_failed', userId: session.userId, clientAddress: address, method },
-      'wrong second-factor code',
-    );
-    return { ok: false, reason: 'invalid_code' };
-  }
-
-  /** Whether the user may try a code now; counted as a failure until it succeeds. */
-  async function mayTry(caller: WaitingCaller): Promise<SecondFactorFailure | null> {
-    const { wait } = await throttle.beginSecondFactor(caller.session.userId, Date.now());
-    if (wait === 0) return null;
-    audit.warn(
-      { event: 'second_factor_throttled', userId: caller.session.userId, retryAfter: wait },
-      'throttled',
-    );
-    return { ok: false, reason: 'too_many_attempts', retryAfter: wait };
-  }
 
   return {
     /** Whether the user has TOTP on, and how many recovery codes are left (the two-step page). */
@@ -155,7 +114,7 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
       if (!recent(caller)) return { ok: false, reason: 'reauthentication_required' };
       const userId = caller.user.id;
       const secret = newTotpSecret();
-      const stored = encryptionKey ? seal(encryptionKey, secret) : secret;
+      const stored = storedSecretOf(encryptionKey, secret);
       const started = await writeTransaction(db, async (trx) => {
         const row = await trx
           .selectFrom('totp')
@@ -187,10 +146,11 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
         .where('user_id', '=', userId)
         .where('confirmed_at_ms', 'is', null)
         .executeTakeFirst();
-      const secret = row && readSecret(row.secret);
+      const secret = row && readStoredSecret(encryptionKey, row.secret, logger);
       const step = secret ? acceptedStep(secret, code, Date.now(), row.last_step) : null;
       if (!row || step === null) return { ok: false, reason: 'invalid_code' };
       const recoveryCodes = newRecoveryCodes();
+      const hashed = await hashRecoverySet(recoveryCodes);
       const confirmed = await writeTransaction(db, async (trx) => {
         const updated = await trx
           .updateTable('totp')
@@ -200,7 +160,7 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
           .where('confirmed_at_ms', 'is', null)
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) === 0) return false;
-        await replaceRecoveryCodes(trx, userId, recoveryCodes);
+        await replaceRecoveryCodes(trx, userId, hashed);
         await recordEvent(trx, { userId, kind: 'totp_added', origin });
         if (mailer)
           await queueNotice(
@@ -262,10 +222,11 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
       const userId = caller.user.id;
       const origin = { address: caller.address, browser: caller.browser };
       const recoveryCodes = newRecoveryCodes();
+      const hashed = await hashRecoverySet(recoveryCodes);
       const made = await writeTransaction(db, async (trx) => {
         const factors = await secondFactorMethodsOf(trx, userId);
         if (!factors.includes('totp') && !factors.includes('passkey')) return false;
-        await replaceRecoveryCodes(trx, userId, recoveryCodes);
+        await replaceRecoveryCodes(trx, userId, hashed);
         await recordEvent(trx, { userId, kind: 'recovery_codes_made', origin });
         if (mailer) await queueNotice(trx, userId, 'recovery_codes_made', payloadOf(origin));
         return true;
@@ -279,107 +240,8 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
       return { ok: true, recoveryCodes };
     },
 
-    /** `POST /api/2fa/totp`: a TOTP code of the waiting session's user makes it a full session. */
-    async passTotp(
-      caller: WaitingCaller,
-      code: string,
-    ): Promise<{ ok: true; cookie: Cookie } | SecondFactorFailure> {
-      const throttled = await mayTry(caller);
-      if (throttled) return throttled;
-      const userId = caller.session.userId;
-      const row = await db
-        .selectFrom('totp')
-        .select(['secret', 'last_step'])
-        .where('user_id', '=', userId)
-        .where('confirmed_at_ms', 'is not', null)
-        .executeTakeFirst();
-      const secret = row && readSecret(row.secret);
-      const step = secret ? acceptedStep(secret, code, Date.now(), row.last_step) : null;
-      if (!row || step === null) return failed(caller, 'totp');
-      // The step is taken by one request only, in this process or another:
-      // a replay of the same code finds it taken.
-      const taken = await db
-        .updateTable('totp')
-        .set({ last_step: step })
-        .where('user_id', '=', userId)
-        .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
-        .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) === 0) return failed(caller, 'totp');
-      return complete(caller, 'totp');
-    },
-
-    /** `POST /api/2fa/recovery`: a recovery code, used up, makes the waiting session a full one. */
-    async passRecovery(
-      caller: WaitingCaller,
-      input: string,
-    ): Promise<{ ok: true; cookie: Cookie } | SecondFactorFailure> {
-      const throttled = await mayTry(caller);
-      if (throttled) return throttled;
-      const userId = caller.session.userId;
-      const code = normalizeRecoveryCode(input);
-      const rows = await db
-        .selectFrom('recovery_code')
-        .select(['id', 'salt', 'digest'])
-        .where('user_id', '=', userId)
-        .execute();
-      const [first] = rows;
-      if (!code || !first) return failed(caller, 'recovery_code');
-      const digest = Buffer.from(await hashRecoveryCode(code, first.salt), 'base64');
-      const match = rows.find((row) => {
-        const stored = Buffer.from(row.digest, 'base64');
-        return stored.length === digest.length && timingSafeEqual(stored, digest);
-      });
-      if (!match) return failed(caller, 'recovery_code');
-      const origin = { address: caller.address, browser: caller.browser };
-      return complete(caller, 'recovery_code', async (trx) => {
-        const used = await trx
-          .deleteFrom('recovery_code')
-          .where('id', '=', match.id)
-          .executeTakeFirst();
-        if (Number(used.numDeletedRows) === 0) return false;
-        if (mailer) {
-          const left = await trx
-            .selectFrom('recovery_code')
-            .select('id')
-            .where('user_id', '=', userId)
-            .execute();
-          await queueNotice(
-            trx,
-            userId,
-            'recovery_codes_used',
-            payloadOf(origin, { codesLeft: left.length }),
-          );
-        }
-        return true;
-      });
-    },
+    ...signIn,
   };
-
-  /** The waiting session becomes a full one (sessions.ts), and the failures count from 0. */
-  async function complete(
-    caller: WaitingCaller,
-    method: string,
-    during?: (trx: Kysely<Database>) => Promise<boolean>,
-  ): Promise<{ ok: true; cookie: Cookie } | SecondFactorFailure> {
-    const { session, address, browser } = caller;
-    const cookie = await sessions.completeSecondFactor(
-      session,
-      { kind: 'second_factor_passed', origin: { address, browser }, detail: { method } },
-      during,
-    );
-    // Ended meanwhile (a password change), or the code was used by another request.
-    if (!cookie)
-      return method === 'recovery_code'
-        ? failed(caller, method)
-        : { ok: false, reason: 'unauthenticated' };
-    await throttle.secondFactorSucceeded(session.userId);
-    mailer?.nudge();
-    audit.info(
-      { event: 'second_factor_passed', userId: session.userId, clientAddress: address, method },
-      'second factor passed',
-    );
-    return { ok: true, cookie };
-  }
 }
 
 export type SecondFactorService = ReturnType<typeof createSecondFactorService>;
