@@ -17,7 +17,11 @@ export type MailKind =
   | 'email_changed'
   | 'email_removed'
   | 'provider_linked'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'second_factor_added'
+  | 'second_factor_removed'
+  | 'recovery_codes_used'
+  | 'recovery_codes_made';
 
 /**
  * What a mail says besides its kind: when and from where it happened, and
@@ -36,6 +40,10 @@ export interface MailPayload {
   newAddress?: string;
   /** `provider_linked`: the provider's label. */
   provider?: string;
+  /** `second_factor_added`, `second_factor_removed`: which (`an authenticator app`). */
+  factor?: string;
+  /** `recovery_codes_used`: how many codes are left. */
+  codesLeft?: number;
 }
 
 export interface QueuedMail {
