@@ -125,7 +125,41 @@ export const accountTables: Record<keyof Database, TablePolicy> = {
   username_throttle: {
     owner: null,
     excluded:
-      'Counts of failed sign-ins by username: they name no account id, and end with the next sign-in.',
+      'Counts of failed sign-ins by username, and of wrong second-factor codes by account id: they end with the next sign-in or passed second factor, and are forgotten after a day.',
+  },
+  totp: {
+    owner: 'user_id',
+    exportAs: 'totp',
+    // Whether it is on and since when: never the secret.
+    async read({ db, userId }) {
+      const row = await db
+        .selectFrom('totp')
+        .select(['confirmed_at_ms'])
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      const since = row?.confirmed_at_ms ?? null;
+      return {
+        enabled: since !== null,
+        since: since === null ? null : new Date(since).toISOString(),
+      };
+    },
+  },
+  recovery_code: {
+    owner: 'user_id',
+    exportAs: 'recoveryCodes',
+    // How many are left and when they were made: never a code or its digest.
+    async read({ db, userId }) {
+      const rows = await db
+        .selectFrom('recovery_code')
+        .select('created_at_ms')
+        .where('user_id', '=', userId)
+        .execute();
+      const made = rows[0]?.created_at_ms;
+      return {
+        left: rows.length,
+        madeAt: made === undefined ? null : new Date(made).toISOString(),
+      };
+    },
   },
 };
 

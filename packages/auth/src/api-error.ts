@@ -9,8 +9,10 @@ const statusOf = {
   invalid_credentials: 401,
   forbidden_origin: 403,
   reauthentication_required: 403,
+  second_factor_required: 403,
   not_found: 404,
   username_taken: 409,
+  already_enabled: 409,
   identity_taken: 409,
   last_sign_in_method: 409,
   payload_too_large: 413,
@@ -32,6 +34,8 @@ const defaultMessage: Record<ErrorCode, string> = {
   reauthentication_required:
     'Confirm it is you first: give your password again, or sign in through your provider again.',
   not_found: 'Not found.',
+  second_factor_required: 'Finish signing in: give your second factor first.',
+  already_enabled: 'It is already turned on.',
   username_taken: 'That username is taken.',
   identity_taken: 'That identity is already linked to another account.',
   last_sign_in_method:
@@ -57,6 +61,7 @@ export class ApiError extends Error {
   readonly headers: Record<string, string> | undefined;
   /** Where a page outside `/api` sends the reader on; the home page when unset. */
   readonly back: { href: string; text: string } | undefined;
+  readonly methods: string[] | undefined;
 
   constructor(
     code: ErrorCode,
@@ -65,6 +70,8 @@ export class ApiError extends Error {
       fields?: Record<string, string>;
       headers?: Record<string, string>;
       back?: { href: string; text: string };
+      /** `second_factor_required`: the second factors the user may give. */
+      methods?: string[];
     } = {},
   ) {
     super(options.message ?? defaultMessage[code]);
@@ -73,11 +80,20 @@ export class ApiError extends Error {
     this.fields = options.fields;
     this.headers = options.headers;
     this.back = options.back;
+    this.methods = options.methods;
   }
 
   /** The JSON body the contract prescribes. */
-  toBody(): { error: { code: ErrorCode; message: string; fields?: Record<string, string> } } {
+  toBody(): {
+    error: {
+      code: ErrorCode;
+      message: string;
+      fields?: Record<string, string>;
+      methods?: string[];
+    };
+  } {
     const fields = this.fields ? { fields: this.fields } : {};
-    return { error: { code: this.code, message: this.message, ...fields } };
+    const methods = this.methods ? { methods: this.methods } : {};
+    return { error: { code: this.code, message: this.message, ...fields, ...methods } };
   }
 }

@@ -70,6 +70,7 @@ export function authRoutes({ service, identities, addressOf }: AuthRoutesOptions
       );
       if (!result.ok) fail(result);
       sendSessionCookie(c, result.cookie);
+      if (result.methods.length > 0) return c.json({ secondFactor: { methods: result.methods } });
       return c.json({ user: result.user });
     })
     .post('/signout', async (c) => {

@@ -16,6 +16,7 @@ import { queueNotice } from './email-addresses.ts';
 import type { Mailer } from './mail-delivery.ts';
 import { createPasswordVerifier, needsRehash, type PasswordHasher } from './password-hashing.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
+import type { SecondFactorMethod } from './second-factor-methods.ts';
 import { type EventOrigin, recordEvent, recordFailedSignIn } from './security-events.ts';
 import type { SessionInfo, Sessions } from './sessions.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
@@ -216,7 +217,16 @@ export function createAuthService({
       previous: Session | null,
       /** The request's `User-Agent`, for the account's activity. */
       browser?: string,
-    ): Promise<{ ok: true; user: PublicUser; cookie: Cookie } | Failure> {
+    ): Promise<
+      | {
+          ok: true;
+          user: PublicUser;
+          cookie: Cookie;
+          /** The second factors the new session waits for; empty: a full session. */
+          methods: SecondFactorMethod[];
+        }
+      | Failure
+    > {
       const { password } = input;
       const username = normalizeUsername(input.username);
       const origin: EventOrigin = { address, browser };
@@ -239,16 +249,24 @@ export function createAuthService({
       const rehashed = needsRehash(credential.hashedPassword)
         ? await passwords.hash(password)
         : undefined;
-      const cookie = await sessions.create(user.id, credential, {
+      const made = await sessions.signIn(user.id, credential, {
         previous,
         rehashed,
         event: { kind: 'signin', origin, detail: { method: 'password' } },
       });
       // The password changed while it was being checked: it is wrong now.
-      if (!cookie) return failed(user.id);
+      if (!made) return failed(user.id);
       await result.succeeded();
-      audit.info({ event: 'signin', userId: user.id, clientAddress: address }, 'signed in');
-      return { ok: true, user, cookie };
+      audit.info(
+        {
+          event: 'signin',
+          userId: user.id,
+          clientAddress: address,
+          waiting: made.methods.length > 0,
+        },
+        'signed in',
+      );
+      return { ok: true, user, cookie: made.cookie, methods: made.methods };
     },
 
     async signOut({ user, session, address, browser }: Caller): Promise<Cookie> {

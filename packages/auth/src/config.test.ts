@@ -90,6 +90,17 @@ describe('mail settings', () => {
     const parse = () => parseConfig({ SMTP_URL: 'smtp://app:s3cret@mail:587' }, serverApp);
     expect(parse).toThrow(/^MAIL_FROM: required when SMTP_URL is set$/);
   });
+
+  it('reads AUTH_ENCRYPTION_KEY as 32 bytes, and names it, never its value, when it is not', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(parseConfig({ AUTH_ENCRYPTION_KEY: key }, serverApp).AUTH_ENCRYPTION_KEY).toEqual(
+      Buffer.alloc(32, 7),
+    );
+    expect(parseConfig({}, serverApp).AUTH_ENCRYPTION_KEY).toBeUndefined();
+    const short = Buffer.alloc(16, 7).toString('base64');
+    const parse = () => parseConfig({ AUTH_ENCRYPTION_KEY: short }, serverApp);
+    expect(parse).toThrow(/^AUTH_ENCRYPTION_KEY: expected 32 random bytes in base64$/);
+  });
 });
 
 describe('describeDatabaseUrl', () => {

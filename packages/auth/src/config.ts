@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ProviderConfig, parseProviderConfig } from './provider-config.ts';
+import { parseEncryptionKey } from './secret-box.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveCount = z.coerce.number().int().positive();
@@ -45,6 +46,12 @@ const commonSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SMTP_URL: smtpUrl.optional(),
   MAIL_FROM: mailFrom.optional(),
+  // The key itself, once checked; never echoed in an error.
+  AUTH_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => parseEncryptionKey(value) !== null, 'expected 32 random bytes in base64')
+    .transform((value) => parseEncryptionKey(value) as Buffer)
+    .optional(),
 });
 
 export type Config<Extra extends z.ZodRawShape = Record<never, never>> = z.output<

@@ -27,6 +27,10 @@ import type { ProviderConfig } from './provider-config.ts';
 import { createProviderDirectory } from './provider-directory.ts';
 import { providerRoutes } from './provider-routes.tsx';
 import { responseHeaders } from './response-headers.ts';
+import { secondFactorGuard } from './second-factor-guard.ts';
+import { secondFactorPageRoutes } from './second-factor-page-routes.tsx';
+import { secondFactorRoutes } from './second-factor-routes.ts';
+import { createSecondFactorService } from './second-factor-service.ts';
 import { sessionMiddleware } from './session-middleware.ts';
 import { createSessions } from './sessions.ts';
 import { styleRoute } from './style-route.ts';
@@ -54,6 +58,8 @@ export interface CreateAppOptions extends Pick<AppDatabase, 'db' | 'adapter'> {
    * it the app has no e-mail features.
    */
   mailer?: Mailer | null;
+  /** `AUTH_ENCRYPTION_KEY`: TOTP secrets are sealed with it; none by default. */
+  encryptionKey?: Buffer | null;
 }
 
 /**
@@ -127,8 +133,20 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', styleRoute());
   app.route('/', passkeyScriptRoute());
   app.use(sessionMiddleware(sessions));
+  // A session waiting for its second factor reaches only that and sign-out.
+  app.use(secondFactorGuard(db));
   const addressOf = (c: Context) => clientAddress(c, trustProxy);
   app.route('/api', authRoutes({ service, identities, addressOf }));
+  const secondFactors = createSecondFactorService({
+    db,
+    sessions,
+    logger,
+    limits,
+    origin,
+    encryptionKey: options.encryptionKey ?? null,
+    mailer,
+  });
+  app.route('/api', secondFactorRoutes({ secondFactors, addressOf }));
   const account = createAccountService({ db, sessions, logger, mailer });
   app.route('/api', accountRoutes({ account, addressOf }));
   const passkeys = createPasskeyService({ db, logger, origin, sessions, limits, mailer });
@@ -144,6 +162,7 @@ export function createApp(options: CreateAppOptions) {
     '/',
     providerRoutes({ identities, providers, secure: origin.startsWith('https://'), addressOf }),
   );
+  app.route('/', secondFactorPageRoutes({ secondFactors, identities, addressOf }));
   app.route('/', healthRoute(db));
   app.notFound(handleNotFound);
   app.onError(handleError(logger));

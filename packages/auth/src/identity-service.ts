@@ -301,10 +301,14 @@ export function createIdentityService(options: IdentityServiceOptions) {
         return {
           ok: true,
           outcome: 'signed_in',
-          cookie: await sessions.create(existing.id, providerKey, {
-            previous: input.session,
-            event: signin,
-          }),
+          // A second factor is asked after a provider too (second-factor-methods.ts).
+          cookie:
+            (
+              await sessions.signIn(existing.id, providerKey, {
+                previous: input.session,
+                event: signin,
+              })
+            )?.cookie ?? null,
         };
       }
       // An attempt counts from here on, whether or not it makes the account.
@@ -336,10 +340,13 @@ export function createIdentityService(options: IdentityServiceOptions) {
         ok: true,
         outcome: account.created ? 'signed_up' : 'signed_in',
         // A sign-up is recorded with its account; a sign-in with its session.
-        cookie: await sessions.create(account.user.id, providerKey, {
-          previous: input.session,
-          ...(account.created ? {} : { event: signin }),
-        }),
+        cookie:
+          (
+            await sessions.signIn(account.user.id, providerKey, {
+              previous: input.session,
+              ...(account.created ? {} : { event: signin }),
+            })
+          )?.cookie ?? null,
       };
     },
 

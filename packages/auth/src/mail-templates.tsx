@@ -110,6 +110,43 @@ function contentOf(kind: MailKind, { origin, payload, code, link }: MailContext)
         ],
         warning: notYou,
       };
+    case 'second_factor_added':
+      return {
+        subject: `A second factor was added at ${site}`,
+        paragraphs: [
+          `${payload.factor ?? 'A second factor'} was added to your account at ${site}: signing in now asks for it after the password.`,
+          describeWhen(payload),
+        ],
+        warning: notYou,
+      };
+    case 'second_factor_removed':
+      return {
+        subject: `A second factor was removed at ${site}`,
+        paragraphs: [
+          `${payload.factor ?? 'A second factor'} was removed from your account at ${site}.`,
+          describeWhen(payload),
+        ],
+        warning: notYou,
+      };
+    case 'recovery_codes_used':
+      return {
+        subject: `A recovery code was used at ${site}`,
+        paragraphs: [
+          `A recovery code was used to sign in to your account at ${site}; ${payload.codesLeft ?? 0} are left. Make new ones on your account page when few are left.`,
+          describeWhen(payload),
+        ],
+        warning:
+          'If this was not you, someone knows your password and holds your recovery codes: reset your password now, and make new recovery codes.',
+      };
+    case 'recovery_codes_made':
+      return {
+        subject: `New recovery codes were made at ${site}`,
+        paragraphs: [
+          `New recovery codes were made for your account at ${site}: the ones before no longer work.`,
+          describeWhen(payload),
+        ],
+        warning: notYou,
+      };
     case 'passkey_added':
       return {
         subject: `A passkey was added at ${site}`,

@@ -19,7 +19,11 @@ export type MailKind =
   | 'provider_linked'
   | 'passkey_added'
   | 'passkey_removed'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'second_factor_added'
+  | 'second_factor_removed'
+  | 'recovery_codes_used'
+  | 'recovery_codes_made';
 
 /**
  * What a mail says besides its kind: when and from where it happened, and
@@ -34,12 +38,16 @@ export interface MailPayload {
   browser?: string | undefined;
   /** `email_code`: the `email_verification` row the code is for. */
   verificationId?: string;
+  /** `passkey_added`, `passkey_removed`: the passkey's name. */
+  passkey?: string;
   /** `email_changed`: the new address. */
   newAddress?: string;
   /** `provider_linked`: the provider's label. */
   provider?: string;
-  /** `passkey_added`, `passkey_removed`: the passkey's name. */
-  passkey?: string;
+  /** `second_factor_added`, `second_factor_removed`: which (`an authenticator app`). */
+  factor?: string;
+  /** `recovery_codes_used`: how many codes are left. */
+  codesLeft?: number;
 }
 
 export interface QueuedMail {

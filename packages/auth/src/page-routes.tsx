@@ -197,6 +197,7 @@ export function pageRoutes(options: PageRoutesOptions) {
         return render(c, <SigninPage {...page} error={message} />, status);
       }
       sendSessionCookie(c, result.cookie);
+      if (result.methods.length > 0) return c.redirect('/signin/second-factor', 303);
       return c.redirect(confirmedPath('/', 'signed-in'), 303);
     })
     .post('/signout', async (c) => {

@@ -25,7 +25,7 @@ export interface PasswordHasher {
  * for about the same sign-ins per second). Hashes beyond the limit queue,
  * an unknown user's dummy verification with the rest.
  */
-const limitHashing = pLimit(Math.max(1, availableParallelism() - 1));
+export const limitHashing = pLimit(Math.max(1, availableParallelism() - 1));
 
 /** `@node-rs/argon2` with `argon2Options`, on libuv's thread pool, off the event loop. */
 export const argon2Hasher: PasswordHasher = {

@@ -14,6 +14,7 @@ import {
 } from 'lucia';
 import { deleteInBatches } from './delete-in-batches.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
+import { type SecondFactorMethod, secondFactorMethodsOf } from './second-factor-methods.ts';
 import { recordEvent, type SecurityEvent } from './security-events.ts';
 
 // Sessions, whole: the cookie, the `session` table, and Lucia, which
@@ -26,6 +27,8 @@ const legacyCookieName = 'auth_session';
 const sessionLifetime = new TimeSpan(30, 'd');
 /** No session outlives this from its creation, however often it is renewed. */
 export const maxSessionLifetimeMs = 90 * 24 * 60 * 60 * 1000;
+/** How long a session waiting for its second factor lives from its creation. */
+export const waitingSessionLifetimeMs = 10 * 60 * 1000;
 /** How many sessions a user may hold; a new one ends those used least recently. */
 export const maxSessionsPerUser = 50;
 /** Tokens issued since migration 0004 (256 bits of base32), and Lucia's before it (200 bits). */
@@ -101,6 +104,8 @@ function createLucia(adapter: Adapter, secure: boolean) {
         attributes.authenticated_at instanceof Date
           ? attributes.authenticated_at
           : new Date(Number(attributes.authenticated_at) * 1000),
+      // Still waiting for its second factor: not signed in yet (migration 0010).
+      secondFactorPending: Number(attributes.second_factor_pending) === 1,
     }),
   });
 }
@@ -109,7 +114,10 @@ declare module 'lucia' {
   interface Register {
     Lucia: ReturnType<typeof createLucia>;
     DatabaseUserAttributes: { username: string; email: string | null };
-    DatabaseSessionAttributes: { authenticated_at: Date | number };
+    DatabaseSessionAttributes: {
+      authenticated_at: Date | number;
+      second_factor_pending: number;
+    };
   }
 }
 
@@ -163,7 +171,9 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
       .select('created_at')
       .where('id', '=', session.id)
       .executeTakeFirst();
-    const cap = row && new Date(row.created_at.getTime() + maxSessionLifetimeMs);
+    // A waiting session is never renewed past its 10 minutes.
+    const lifetime = session.secondFactorPending ? waitingSessionLifetimeMs : maxSessionLifetimeMs;
+    const cap = row && new Date(row.created_at.getTime() + lifetime);
     if (!cap || cap.getTime() <= Date.now()) {
       await end(session.id);
       return null;
@@ -218,10 +228,13 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
         authenticatedAt?: Date;
         /** The sign-in this session is, recorded with it (security-events.ts). */
         event?: SessionEvent;
+        /** A session that waits for its second factor (`signIn`). */
+        waiting?: boolean;
       } = {},
     ): Promise<Cookie | null> {
       const token = generateIdFromEntropySize(32);
-      const expiresAt = new Date(Date.now() + sessionLifetime.milliseconds());
+      const lifetime = options.waiting ? waitingSessionLifetimeMs : sessionLifetime.milliseconds();
+      const expiresAt = new Date(Date.now() + lifetime);
       const made = await createVerifiedSession(db, {
         userId,
         credential,
@@ -230,9 +243,70 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
         rehashed: options.rehashed,
         authenticatedAt: options.authenticatedAt ?? new Date(),
         event: options.event,
+        waiting: options.waiting ?? false,
       });
       if (!made) return null;
       if (options.previous) await end(options.previous.id);
+      return cookieOf(token, expiresAt);
+    },
+
+    /**
+     * The session of a sign-in with a password or a provider: one that waits
+     * for its second factor when the user has one (`methods` then names
+     * them), a full one otherwise; `null` as `create` gives it.
+     */
+    async signIn(
+      userId: string,
+      credential: CheckedCredential,
+      options: { previous?: Session | null; rehashed?: string | undefined; event?: SessionEvent },
+    ): Promise<{ cookie: Cookie; methods: SecondFactorMethod[] } | null> {
+      const methods = await secondFactorMethodsOf(db, userId);
+      const cookie = await this.create(userId, credential, {
+        ...options,
+        waiting: methods.length > 0,
+      });
+      return cookie && { cookie, methods };
+    },
+
+    /**
+     * Turns a session waiting for its second factor into a full one, once
+     * the second factor passed: the waiting row ends and a new session (a
+     * new token, `authenticatedAt` now) is made, in one transaction with
+     * `event` and with what `during` writes (a recovery code used up);
+     * `during` answering `false` undoes it all. `null` when the waiting
+     * session has ended meanwhile (used, expired, or ended by a password
+     * change) or `during` refused: nothing changed then.
+     */
+    async completeSecondFactor(
+      waiting: Session,
+      event: SessionEvent,
+      during?: (trx: Kysely<Database>) => Promise<boolean>,
+    ): Promise<Cookie | null> {
+      const token = generateIdFromEntropySize(32);
+      const expiresAt = new Date(Date.now() + sessionLifetime.milliseconds());
+      const refused = Symbol('refused');
+      try {
+        await writeTransaction(db, async (trx) => {
+          const ended = await trx
+            .deleteFrom('session')
+            .where('id', '=', waiting.id)
+            .where('second_factor_pending', '=', 1)
+            .executeTakeFirst();
+          if (Number(ended.numDeletedRows) === 0) throw refused;
+          if (during && !(await during(trx))) throw refused;
+          await insertSession(trx, {
+            sessionId: sessionIdOf(token),
+            userId: waiting.userId,
+            expiresAt,
+            authenticatedAt: new Date(),
+            waiting: false,
+          });
+          await recordEvent(trx, { ...event, userId: waiting.userId });
+        });
+      } catch (error) {
+        if (error === refused) return null;
+        throw error;
+      }
       return cookieOf(token, expiresAt);
     },
 
@@ -328,6 +402,8 @@ export async function createVerifiedSession(
     authenticatedAt: Date;
     /** The sign-in, recorded in the same transaction (security-events.ts). */
     event?: SessionEvent | undefined;
+    /** Whether it waits for its second factor. */
+    waiting?: boolean;
   },
 ): Promise<boolean> {
   const { userId, credential, sessionId, rehashed } = row;
@@ -337,29 +413,13 @@ export async function createVerifiedSession(
         ? await credential.check(trx)
         : await lockKey(trx, userId, credential, rehashed);
     if (!holds) return false;
-    await trx
-      .insertInto('session')
-      .values({
-        id: sessionId,
-        user_id: userId,
-        expires_at: row.expiresAt,
-        authenticated_at: row.authenticatedAt,
-      })
-      .execute();
-    // "Used least recently" is read from expires_at, which Lucia slides on
-    // use: no write per request. The new session stays, even among others
-    // made in the same second (SQLite and MySQL keep seconds). Read, then
-    // deleted by id: MySQL takes no LIMIT in a DELETE's subquery.
-    const rows = await trx
-      .selectFrom('session')
-      .select('id')
-      .where('user_id', '=', userId)
-      .where('id', '!=', sessionId)
-      .orderBy('expires_at', 'desc')
-      .orderBy('created_at', 'desc')
-      .execute();
-    const beyond = rows.slice(maxSessionsPerUser - 1).map(({ id }) => id);
-    if (beyond.length > 0) await trx.deleteFrom('session').where('id', 'in', beyond).execute();
+    await insertSession(trx, {
+      sessionId,
+      userId,
+      expiresAt: row.expiresAt,
+      authenticatedAt: row.authenticatedAt,
+      waiting: row.waiting ?? false,
+    });
     if (row.event) await recordEvent(trx, { ...row.event, userId });
     return true;
   });
@@ -400,6 +460,44 @@ async function lockKey(
       .execute();
   }
   return true;
+}
+
+/** Writes a session row, and ends the user's sessions beyond the newest 50. */
+async function insertSession(
+  trx: Kysely<Database>,
+  row: {
+    sessionId: string;
+    userId: string;
+    expiresAt: Date;
+    authenticatedAt: Date;
+    waiting: boolean;
+  },
+): Promise<void> {
+  const { sessionId, userId } = row;
+  await trx
+    .insertInto('session')
+    .values({
+      id: sessionId,
+      user_id: userId,
+      expires_at: row.expiresAt,
+      authenticated_at: row.authenticatedAt,
+      second_factor_pending: row.waiting ? 1 : 0,
+    })
+    .execute();
+  // "Used least recently" is read from expires_at, which Lucia slides on
+  // use: no write per request. The new session stays, even among others
+  // made in the same second (SQLite and MySQL keep seconds). Read, then
+  // deleted by id: MySQL takes no LIMIT in a DELETE's subquery.
+  const rows = await trx
+    .selectFrom('session')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('id', '!=', sessionId)
+    .orderBy('expires_at', 'desc')
+    .orderBy('created_at', 'desc')
+    .execute();
+  const beyond = rows.slice(maxSessionsPerUser - 1).map(({ id }) => id);
+  if (beyond.length > 0) await trx.deleteFrom('session').where('id', 'in', beyond).execute();
 }
 
 /** Ends every session of a user, inside the caller's transaction (a password change). */

@@ -11,6 +11,7 @@ import { createApp } from './create-app.ts';
 import { createLogger, type Logger } from './create-logger.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import { argon2Hasher } from './password-hashing.ts';
+import { checkStoredSecrets } from './stored-secrets-check.ts';
 
 export interface StartServerOptions<Extra extends z.ZodRawShape> {
   /** The app's own variables, beside the common ones of docs/API.md. */
@@ -74,6 +75,9 @@ export async function startServer<Extra extends z.ZodRawShape>(
   }
 
   const { db, adapter } = database;
+  const encryptionKey = config.AUTH_ENCRYPTION_KEY ?? null;
+  const secrets = await checkStoredSecrets(db, encryptionKey);
+  if (secrets) logger[secrets.level](secrets.message);
 
   // The app is made once the server listens: with PORT=0 and no ORIGIN, the
   // default origin must name the port the system chose.
@@ -102,6 +106,7 @@ export async function startServer<Extra extends z.ZodRawShape>(
       : null;
   const app = createApp({
     mailer,
+    encryptionKey,
     db,
     adapter,
     origin,

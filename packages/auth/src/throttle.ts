@@ -171,6 +171,27 @@ export class Throttle {
   }
 
   /**
+   * Lets a second-factor code (TOTP or recovery) of a user be tried, or
+   * answers the seconds to wait. Counted as a failure at once, as a
+   * username's sign-in is (same rule: 5 in a row, then 2^(n-5) s, at most
+   * 15 minutes), under the key `2fa:<user id>`, which no username can be;
+   * `secondFactorSucceeded` starts the count again.
+   */
+  async beginSecondFactor(userId: string, now: number): Promise<{ wait: number }> {
+    return { wait: await this.#countUsernameFailure(secondFactorKey(userId), now) };
+  }
+
+  /** A right code: the user's consecutive failures start again from 0. */
+  async secondFactorSucceeded(userId: string): Promise<void> {
+    await retryOnConflict(() =>
+      this.#db
+        .deleteFrom('username_throttle')
+        .where('username', '=', secondFactorKey(userId))
+        .execute(),
+    );
+  }
+
+  /**
    * Counts an event of `address` at `now` at once, then answers the seconds
    * to wait if `limit` others are in the window (and takes it back): the
    * event reserved, or refused.
@@ -265,6 +286,11 @@ export class Throttle {
     }
     return 1;
   }
+}
+
+/** The `username_throttle` key of a user's second-factor failures: no username has a colon. */
+function secondFactorKey(userId: string): string {
+  return `2fa:${userId}`;
 }
 
 /** `undefined` for a write that lost to another at the same time; any other error is thrown. */

@@ -47,6 +47,8 @@ export interface SessionTable {
   expires_at: Date;
   created_at: Generated<Date>;
   authenticated_at: Date;
+  /** 1 while the session waits for its second factor (10 minutes at most), else 0 (migration 0010). */
+  second_factor_pending: ColumnType<number, number | undefined, number>;
 }
 
 /**
@@ -170,6 +172,33 @@ export interface SecurityEventTable {
 }
 
 /**
+ * A user's TOTP (migration 0010): `secret` is base32, or sealed with
+ * AUTH_ENCRYPTION_KEY (`v1.<iv>.<tag>.<ciphertext>`); pending while
+ * `confirmed_at_ms` is null; `last_step` is the last time step a code of it
+ * was accepted at, so that a code counts once.
+ */
+export interface TotpTable {
+  user_id: string;
+  secret: string;
+  created_at_ms: EpochMs;
+  confirmed_at_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  last_step: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/**
+ * One recovery code of a user (migration 0010), single use: the Argon2id
+ * digest (base64) of the code under `salt`, which all the codes of one set
+ * share, so that trying a code costs one hash.
+ */
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  salt: string;
+  digest: string;
+  created_at_ms: EpochMs;
+}
+
+/**
  * A passkey (migration 0011): a WebAuthn credential of a user. `id` is the
  * app's handle for it; the credential is found by `credential_digest`, the
  * SHA-256 (hex) of its id, unique: a credential belongs to at most one
@@ -239,4 +268,6 @@ export interface Database {
   security_event: SecurityEventTable;
   passkey: PasskeyTable;
   webauthn_challenge: WebauthnChallengeTable;
+  totp: TotpTable;
+  recovery_code: RecoveryCodeTable;
 }

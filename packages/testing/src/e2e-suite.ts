@@ -16,6 +16,7 @@ import { walkEveryFlow } from './e2e/walk-every-flow.ts';
 import { walkMailFlows } from './e2e/walk-mail-flows.ts';
 import { walkPasskeyFlows } from './e2e/walk-passkey-flows.ts';
 import { walkProviderFlows } from './e2e/walk-provider-flows.ts';
+import { walkSecondFactorFlows } from './e2e/walk-second-factor-flows.ts';
 import { findLogLeaks } from './find-log-leaks.ts';
 import { launchChromium } from './launch-chromium.ts';
 import { MailCatcher } from './mail/mail-catcher.ts';
@@ -148,6 +149,11 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
     it('reads the recent activity, downloads the export, and deletes the account', async () => {
       if (!browser) throw new Error('Chromium did not start');
       await walkActivityFlows({ browser, origin, screenshot, received, catcher });
+    }, 120_000);
+
+    it('sets up TOTP on the account page, signs out, and signs in with the password then the code', async () => {
+      if (!browser) throw new Error('Chromium did not start');
+      await walkSecondFactorFlows({ browser, origin, screenshot, received });
     }, 120_000);
 
     it('adds a passkey on the account page, signs out, and signs in with it', async () => {

@@ -51,6 +51,8 @@ export interface OpenAppOptions {
    * doubling: quick enough for tests, the same code as a process runs.
    */
   mail?: MailCatcher;
+  /** `AUTH_ENCRYPTION_KEY`: TOTP secrets sealed with it. */
+  encryptionKey?: Buffer;
 }
 
 /** An app over a database of its own, and what a test needs to look at it. */
@@ -162,6 +164,7 @@ export class Harness {
       trustProxy: options.trustProxy,
       passwords: options.passwords,
       providers: options.providers,
+      encryptionKey: options.encryptionKey ?? null,
     });
     const result: OpenedApp = {
       ...opened,

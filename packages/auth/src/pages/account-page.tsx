@@ -106,6 +106,15 @@ export function AccountPage(props: AccountPageProps) {
         </section>
       )}
 
+      <section aria-labelledby="two-step-title">
+        <h2 id="two-step-title">Two-step sign-in</h2>
+        <p>
+          <a href="/account/two-step">
+            Set up an authenticator app, or manage it and your recovery codes
+          </a>
+        </p>
+      </section>
+
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         {sessionsError && <Notice tone="error">{sessionsError}</Notice>}

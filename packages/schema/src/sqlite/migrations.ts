@@ -8,6 +8,7 @@ import * as lockVersion from './0006-lock-version.ts';
 import * as recentAuthentication from './0007-recent-authentication.ts';
 import * as email from './0008-email.ts';
 import * as securityEvents from './0009-security-events.ts';
+import * as secondFactors from './0010-second-factors.ts';
 import * as passkeys from './0011-passkeys.ts';
 
 /** Every sqlite migration, in order. Add new ones at the end; never edit an applied one. */
@@ -21,5 +22,6 @@ export const migrations: Migrations = {
   '0007-recent-authentication': recentAuthentication,
   '0008-email': email,
   '0009-security-events': securityEvents,
+  '0010-second-factors': secondFactors,
   '0011-passkeys': passkeys,
 };

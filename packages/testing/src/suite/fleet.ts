@@ -1,3 +1,4 @@
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildRun, startAppProcess, stopProcess, waitForServing } from '../app-process.ts';
 import { countStatuses } from '../count-statuses.ts';
@@ -202,6 +203,28 @@ export function describeFleet(title: string, startFleet: StartFleet) {
       const usernameCounts = countStatuses(byUsername, [401, 429]);
       const failed = Math.min(Math.max(usernameCounts[401] ?? 0, 1), usernameFailuresAllowed);
       expect(usernameCounts).toEqual({ 401: failed, 429: byUsername.length - failed });
+    });
+
+    it('holds the second-factor throttle across processes under a burst of wrong codes', async () => {
+      const signup = await post(at(0), '/api/signup', { username: 'twostep', password });
+      const cookie = sessionOf(signup);
+      const started = await post(at(1), '/api/totp', undefined, cookie);
+      const { secret } = (await started.json()) as { secret: string };
+      const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+      const code = totp.generate();
+      expect((await post(at(0), '/api/totp/confirm', { code }, cookie)).status).toBe(200);
+      const waiting = sessionOf(
+        await post(at(1), '/api/signin', { username: 'twostep', password }),
+      );
+      // Wrong codes at once on every process: one user's count, in the database.
+      const burst = await Promise.all(
+        Array.from({ length: 4 * usernameFailuresAllowed }, (_, i) =>
+          post(at(i), '/api/2fa/totp', { code: 'wrong' }, waiting),
+        ),
+      );
+      const counts = countStatuses(burst, [400, 429]);
+      const failed = Math.min(Math.max(counts[400] ?? 0, 1), usernameFailuresAllowed);
+      expect(counts).toEqual({ 400: failed, 429: burst.length - failed });
     });
 
     it('makes one account of 40 sign-ups of one name at once across processes', async () => {

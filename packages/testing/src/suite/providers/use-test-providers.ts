@@ -44,7 +44,7 @@ export interface TestProviders {
  */
 export function useTestProviders(
   harness: Harness,
-  options: Pick<OpenAppOptions, 'limits' | 'mail'> = {},
+  options: Pick<OpenAppOptions, 'limits' | 'mail' | 'encryptionKey'> = {},
 ): TestProviders {
   let alpha: TestProvider | undefined;
   let beta: TestProvider | undefined;
