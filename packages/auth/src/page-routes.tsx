@@ -139,10 +139,18 @@ export function pageRoutes(options: PageRoutesOptions) {
     error?: string,
     status: ContentfulStatusCode = 403,
   ) {
-    const ways = await identities.list(caller.user.id);
+    const [ways, keys] = await Promise.all([
+      identities.list(caller.user.id),
+      passkeys.list(caller.user.id),
+    ]);
     return render(
       c,
-      <ReauthenticatePage user={caller.user} identities={ways} error={error} />,
+      <ReauthenticatePage
+        user={caller.user}
+        identities={ways}
+        error={error}
+        passkey={keys.length > 0}
+      />,
       status,
     );
   }

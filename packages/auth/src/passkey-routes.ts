@@ -83,6 +83,31 @@ export function passkeyRoutes({ passkeys, addressOf }: PasskeyRoutesOptions) {
       return c.body(null, 204);
     })
     .post('/signin/passkey/options', async (c) => c.json(await passkeys.signInOptions()))
+    .post('/2fa/passkey/options', async (c) => {
+      // A waiting session's second factor, or a full session's new proof
+      // of identity: the guard of waiting sessions lets /api/2fa/* through.
+      const session = c.get('session');
+      if (!session) throw new ApiError('unauthenticated');
+      return c.json(await passkeys.secondFactorOptions(session));
+    })
+    .post('/2fa/passkey', async (c) => {
+      const user = c.get('user');
+      const session = c.get('session');
+      if (!user || !session) throw new ApiError('unauthenticated');
+      const input = await readJsonBody(c, passkeyAssertionSchema);
+      const result = await passkeys.passSecondFactor(
+        input,
+        session,
+        addressOf(c),
+        c.req.header('user-agent'),
+      );
+      if (!result.ok && result.reason === 'invalid_credentials') {
+        throw new ApiError('invalid_credentials', { message: passkeyRefused });
+      }
+      if (!result.ok) fail(result);
+      sendSessionCookie(c, result.cookie);
+      return c.json({ user: { id: user.id, username: user.username } });
+    })
     .post('/signin/passkey', async (c) => {
       const input = await readJsonBody(c, passkeyAssertionSchema);
       const result = await passkeys.signIn(

@@ -25,6 +25,7 @@ import {
   usePasskey,
 } from './passkeys.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
+import { writeTransaction } from './retry-on-conflict.ts';
 import { recordEvent } from './security-events.ts';
 import type { CredentialCheck, Sessions } from './sessions.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
@@ -246,6 +247,111 @@ export function createPasskeyService(options: PasskeyServiceOptions) {
         now: Date.now(),
       });
       return request;
+    },
+
+    /**
+     * `POST /api/2fa/passkey/options`: request options for the session's
+     * user's passkeys. For a session waiting for its second factor, user
+     * verification is not required (the password was the first factor);
+     * from a full session it is a new proof of identity, and is.
+     */
+    async secondFactorOptions(session: Session): Promise<PublicKeyCredentialRequestOptionsJSON> {
+      const waiting = session.secondFactorPending;
+      const request = await generateAuthenticationOptions({
+        rpID,
+        timeout: ceremonyTimeoutMs,
+        userVerification: waiting ? 'preferred' : 'required',
+        allowCredentials: await listCredentialIds(db, session.userId),
+      });
+      await saveChallenge(db, {
+        challenge: request.challenge,
+        purpose: waiting ? 'second_factor' : 'reauthenticate',
+        userId: session.userId,
+        now: Date.now(),
+      });
+      return request;
+    },
+
+    /**
+     * `POST /api/2fa/passkey`: a passkey of the session's user. A waiting
+     * session is replaced by a full one (`completeSecondFactor`, which moves
+     * the counter in its transaction); a full one is marked authenticated
+     * now (recent authentication), and keeps its cookie (`cookie: null`).
+     * Every failure is `invalid_credentials`, counted against the address
+     * as a failed sign-in.
+     */
+    async passSecondFactor(
+      { response }: AssertionInput,
+      session: Session,
+      address: string,
+      browser: string | undefined,
+    ): Promise<{ ok: true; cookie: Cookie | null } | Failure> {
+      const now = Date.now();
+      const waiting = session.secondFactorPending;
+      const { wait, attempt } = await throttle.beginSignIn(address, null, now);
+      if (wait > 0) {
+        audit.warn(
+          { event: 'passkey_second_factor', clientAddress: address, retryAfter: wait },
+          'throttled',
+        );
+        return { ok: false, reason: 'too_many_attempts', retryAfter: wait };
+      }
+      const checked = await checkAssertion(response, {
+        purpose: waiting ? 'second_factor' : 'reauthenticate',
+        userId: session.userId,
+        requireUserVerification: !waiting,
+        now,
+      });
+      const origin = { address, browser };
+      if (!checked.ok) {
+        await recordEvent(db, {
+          userId: session.userId,
+          ...(waiting
+            ? { kind: 'second_factor_failed', detail: { method: 'passkey' } }
+            : { kind: 'signin_failed', detail: { method: 'passkey', during: 'reauthenticate' } }),
+          origin,
+        });
+        return refused(address, checked.passkey, checked.reason);
+      }
+      const { passkey, newCounter } = checked;
+      const use = usedNow(passkey, newCounter, now);
+      if (waiting) {
+        const cookie = await sessions.completeSecondFactor(
+          session,
+          { kind: 'second_factor_passed', origin, detail: { method: 'passkey' } },
+          use.check,
+        );
+        // The waiting session ended meanwhile, or the passkey changed.
+        if (!cookie) return refused(address, passkey, 'session or passkey changed');
+        await throttle.passkeySignInSucceeded(attempt);
+        audit.info(
+          {
+            event: 'second_factor_passed',
+            method: 'passkey',
+            userId: passkey.userId,
+            passkeyId: passkey.id,
+            clientAddress: address,
+          },
+          'second factor passed',
+        );
+        return { ok: true, cookie };
+      }
+      if (!(await writeTransaction(db, use.check))) {
+        return refused(address, passkey, 'passkey changed');
+      }
+      await sessions.markAuthenticated(session.id, new Date(now));
+      await throttle.passkeySignInSucceeded(attempt);
+      audit.info(
+        {
+          event: 'reauthenticated',
+          method: 'passkey',
+          userId: passkey.userId,
+          passkeyId: passkey.id,
+          clientAddress: address,
+        },
+        'reauthenticated with a passkey',
+      );
+      return { ok: true, cookie: null };
     },
 
     /**

@@ -101,3 +101,19 @@ export function PasskeySignIn() {
     </div>
   );
 }
+
+/**
+ * A passkey as a proof of identity: the second factor of a waiting
+ * sign-in, or a new proof from a full session (`POST /api/2fa/passkey`);
+ * then the browser goes to `next`. Shown once /passkeys.js runs.
+ */
+export function PasskeyConfirm({ label, next }: { label: string; next: string }) {
+  return (
+    <div data-passkey hidden>
+      <button class="button-secondary" type="button" data-passkey-confirm data-passkey-next={next}>
+        {label}
+      </button>
+      <p class="hint" aria-live="polite" data-passkey-message />
+    </div>
+  );
+}

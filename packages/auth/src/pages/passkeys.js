@@ -52,6 +52,21 @@ async function signIn(section) {
   }
 }
 
+/** A passkey of the signed-in (or half signed-in) user, then on to `next`. */
+async function confirm(section, next) {
+  say(section, '');
+  try {
+    const options = await post('/api/2fa/passkey/options');
+    const credential = await navigator.credentials.get({
+      publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options),
+    });
+    await post('/api/2fa/passkey', { response: credential.toJSON() });
+    window.location.assign(next);
+  } catch (error) {
+    say(section, describe(error));
+  }
+}
+
 async function register(section, form) {
   say(section, '');
   const name = new FormData(form).get('passkey-name');
@@ -77,6 +92,11 @@ if (supported) {
     section.hidden = false;
     for (const button of section.querySelectorAll('[data-passkey-signin]')) {
       button.addEventListener('click', () => signIn(section));
+    }
+    for (const button of section.querySelectorAll('[data-passkey-confirm]')) {
+      // Only a path of this site: the page names it.
+      const next = button.dataset.passkeyNext?.startsWith('/') ? button.dataset.passkeyNext : '/';
+      button.addEventListener('click', () => confirm(section, next));
     }
     for (const form of section.querySelectorAll('form[data-passkey-register]')) {
       form.addEventListener('submit', (event) => {
