@@ -13,6 +13,7 @@ import { describeMail } from './suite/mail.ts';
 import { describeMigrations } from './suite/migrations.ts';
 import { describeOutage } from './suite/outage.ts';
 import { describePages } from './suite/pages.ts';
+import { describePasskeySecondFactor } from './suite/passkey-second-factor.ts';
 import { describePasskeys } from './suite/passkeys.ts';
 import { describePasswordChange } from './suite/password-change.ts';
 import { describePasswordStorage } from './suite/password-storage.ts';
@@ -81,6 +82,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeMail(harness);
   describeActivity(harness);
   describePasskeys(harness);
+  describePasskeySecondFactor(harness);
   describeAuditLog(harness);
   describeErrorLog(harness);
   describeHousekeeping(harness);

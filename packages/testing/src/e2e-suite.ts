@@ -156,7 +156,7 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
       await walkSecondFactorFlows({ browser, origin, screenshot, received });
     }, 120_000);
 
-    it('adds a passkey on the account page, signs out, and signs in with it', async () => {
+    it('adds a passkey on the account page, signs in with it, and passes it as the second factor after the password', async () => {
       if (!browser) throw new Error('Chromium did not start');
       await walkPasskeyFlows({ browser, origin, screenshot, received });
     }, 120_000);

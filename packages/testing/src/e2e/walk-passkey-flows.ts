@@ -16,7 +16,8 @@ const password = 'correct horse battery staple';
  * Passkeys as a person uses them in Chromium, on a virtual authenticator of
  * the DevTools protocol (a platform authenticator that keeps resident keys
  * and verifies its user): add a passkey on the account page under a name,
- * sign out, and sign in with it from the sign-in page, no username typed.
+ * sign out, and sign in with it from the sign-in page, no username typed;
+ * then the password, which asks for the passkey as the second factor.
  * WebAuthn takes no IP address as the RP id: the app is opened at
  * `http://localhost:<port>`, its ORIGIN.
  */
@@ -67,6 +68,22 @@ export async function walkPasskeyFlows({
   if (cookie) received.add(cookie.value);
   const listed = await page.locator('#passkeys-title ~ ul .method-state').allTextContents();
   expect(listed.join()).toMatch(/last used/);
+
+  // The password now asks for the passkey as the second factor.
+  await clickThrough(
+    page,
+    page.locator('.session-current').getByRole('button', { name: 'Sign out' }),
+  );
+  await page.goto('/signin');
+  await field(page, 'Username').fill(username);
+  await field(page, 'Password').fill(password);
+  await clickThrough(page, button(page, 'Sign in'));
+  expect(pathOf(page)).toBe('/signin/second-factor');
+  await screenshot(page, 'second-factor-passkey');
+  await clickThrough(page, button(page, 'Use a passkey'));
+  expect(pathOf(page)).toBe('/?done=signed-in');
+  await expect.poll(() => page.locator('.who').textContent()).toBe(username);
+  for (const { value } of await context.cookies()) received.add(value);
 
   expect(problems).toEqual([]);
   await context.close();
