@@ -37,6 +37,12 @@ export function PasskeySection({ passkeys, now, error }: PasskeySectionProps) {
           without a password.
         </p>
       ) : (
+        <p class="hint">
+          A passkey signs you in on its own; signing in with your password or a provider also asks
+          for one.
+        </p>
+      )}
+      {passkeys.length > 0 && (
         <ul class="methods">
           {passkeys.map((passkey) => (
             <li key={passkey.id} class="method">

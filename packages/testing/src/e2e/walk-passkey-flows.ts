@@ -47,7 +47,7 @@ export async function walkPasskeyFlows({
   await clickThrough(page, button(page, 'Add a passkey'));
   expect(pathOf(page)).toBe('/account?done=passkey-added');
   await expect
-    .poll(() => page.locator('#passkeys-title + ul .method-name').allTextContents())
+    .poll(() => page.locator('#passkeys-title ~ ul .method-name').allTextContents())
     .toEqual(['This laptop']);
   const { credentials } = await devtools.send('WebAuthn.getCredentials', { authenticatorId });
   expect(credentials).toHaveLength(1);
