@@ -5,6 +5,7 @@ import type { AppEnv } from './app-env.ts';
 import { fail } from './auth-routes.ts';
 import type { Caller } from './auth-service.ts';
 import type { PasskeyService } from './passkey-service.ts';
+import type { PasskeySignIn } from './passkey-sign-in.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { sendSessionCookie } from './sessions.ts';
 
@@ -36,6 +37,8 @@ const passkeyRefused = 'That passkey could not sign you in.';
 
 export interface PasskeyRoutesOptions {
   passkeys: PasskeyService;
+  /** Signing in, the second factor and a new proof of identity by passkey. */
+  signIns: PasskeySignIn;
   addressOf(c: Context): string;
 }
 
@@ -43,7 +46,7 @@ export interface PasskeyRoutesOptions {
  * The passkey endpoints of docs/API.md, mounted under `/api` behind the
  * origin check and the session middleware.
  */
-export function passkeyRoutes({ passkeys, addressOf }: PasskeyRoutesOptions) {
+export function passkeyRoutes({ passkeys, signIns, addressOf }: PasskeyRoutesOptions) {
   function caller(c: Context<AppEnv>): Caller {
     const user = c.get('user');
     const session = c.get('session');
@@ -82,20 +85,20 @@ export function passkeyRoutes({ passkeys, addressOf }: PasskeyRoutesOptions) {
       if (!result.ok) throw new ApiError(result.reason);
       return c.body(null, 204);
     })
-    .post('/signin/passkey/options', async (c) => c.json(await passkeys.signInOptions()))
+    .post('/signin/passkey/options', async (c) => c.json(await signIns.options()))
     .post('/2fa/passkey/options', async (c) => {
       // A waiting session's second factor, or a full session's new proof
       // of identity: the guard of waiting sessions lets /api/2fa/* through.
       const session = c.get('session');
       if (!session) throw new ApiError('unauthenticated');
-      return c.json(await passkeys.secondFactorOptions(session));
+      return c.json(await signIns.secondFactorOptions(session));
     })
     .post('/2fa/passkey', async (c) => {
       const user = c.get('user');
       const session = c.get('session');
       if (!user || !session) throw new ApiError('unauthenticated');
       const input = await readJsonBody(c, passkeyAssertionSchema);
-      const result = await passkeys.passSecondFactor(
+      const result = await signIns.passSecondFactor(
         input,
         session,
         addressOf(c),
@@ -110,7 +113,7 @@ export function passkeyRoutes({ passkeys, addressOf }: PasskeyRoutesOptions) {
     })
     .post('/signin/passkey', async (c) => {
       const input = await readJsonBody(c, passkeyAssertionSchema);
-      const result = await passkeys.signIn(
+      const result = await signIns.signIn(
         input,
         addressOf(c),
         c.get('session'),

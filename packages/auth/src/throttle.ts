@@ -97,7 +97,7 @@ export class Throttle {
 
   /**
    * A passkey sign-in succeeded: it was no failure of its address. It names
-   * no username, so no username's count changes (passkey-service.ts).
+   * no username, so no username's count changes (passkey-sign-in.ts).
    */
   async passkeySignInSucceeded(attempt: ThrottleEvent): Promise<void> {
     await this.#removeEvent(attempt);

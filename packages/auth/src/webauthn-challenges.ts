@@ -7,7 +7,7 @@ import { deleteInBatches } from './delete-in-batches.ts';
 // `webauthn_challenge` (docs/API.md, "Passkeys": every challenge is kept on
 // the server, single use, 5 minutes).
 
-/** A challenge is taken once, within this long of being handed out. */
+/** A challenge is taken once, within this long of being handed out; the ceremony's timeout too. */
 export const challengeLifetimeMs = 5 * 60 * 1000;
 
 export type ChallengePurpose = WebauthnChallengeTable['purpose'];
