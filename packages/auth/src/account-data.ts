@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { pendingEmailOf } from './email-addresses.ts';
 import { listKeys } from './identities.ts';
 import { queueMail } from './outbox.ts';
+import { listPasskeys } from './passkeys.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
 import { type EventOrigin, listEvents } from './security-events.ts';
 import type { Sessions } from './sessions.ts';
@@ -90,6 +91,17 @@ export const accountTables: Record<keyof Database, TablePolicy> = {
     exportAs: 'pendingEmail',
     // The address a code went to, while it can be entered: never the code's hash.
     read: ({ db, userId, now }) => pendingEmailOf(db, userId, now),
+  },
+  passkey: {
+    owner: 'user_id',
+    exportAs: 'passkeys',
+    // By name and dates: never the credential's key or counter.
+    read: ({ db, userId }) => listPasskeys(db, userId),
+  },
+  webauthn_challenge: {
+    owner: 'user_id',
+    excluded:
+      'Passkey challenges in progress (5 minutes at most): each is a random value for one use of a passkey, and says nothing about you.',
   },
   password_reset: {
     owner: 'user_id',

@@ -19,6 +19,10 @@ import { createIdentityService } from './identity-service.ts';
 import type { Mailer } from './mail-delivery.ts';
 import { originCheck } from './origin-check.ts';
 import { pageRoutes } from './page-routes.tsx';
+import { passkeyRoutes } from './passkey-routes.ts';
+import { passkeyScriptRoute } from './passkey-script-route.ts';
+import { createPasskeyService } from './passkey-service.ts';
+import { createPasskeySignIn } from './passkey-sign-in.ts';
 import { argon2Hasher, type PasswordHasher } from './password-hashing.ts';
 import type { ProviderConfig } from './provider-config.ts';
 import { createProviderDirectory } from './provider-directory.ts';
@@ -102,7 +106,7 @@ export function createApp(options: CreateAppOptions) {
   const app = new Hono<AppEnv>();
   // First: the security headers, the request id and Cache-Control on every
   // response, including those of the error handler.
-  app.use(responseHeaders({ formTargets: () => providers.formTargets() }));
+  app.use(responseHeaders({ formTargets: () => providers.formTargets(), origin }));
   app.use(requestId());
   // At debug level each request is logged as it arrives; at other levels this
   // middleware is not installed, so the hot path builds no log object.
@@ -128,6 +132,7 @@ export function createApp(options: CreateAppOptions) {
   app.use((c, next) => (bodylessMethods.has(c.req.method) ? next() : limitBody(c, next)));
   // Before the session middleware: the stylesheet is the same for everyone.
   app.route('/', styleRoute());
+  app.route('/', passkeyScriptRoute());
   app.use(sessionMiddleware(sessions));
   // A session waiting for its second factor reaches only that and sign-out.
   app.use(secondFactorGuard(db));
@@ -145,12 +150,15 @@ export function createApp(options: CreateAppOptions) {
   app.route('/api', secondFactorRoutes({ secondFactors, addressOf }));
   const account = createAccountService({ db, sessions, logger, mailer });
   app.route('/api', accountRoutes({ account, addressOf }));
+  const passkeys = createPasskeyService({ db, logger, origin, mailer });
+  const signIns = createPasskeySignIn({ db, logger, origin, sessions, limits });
+  app.route('/api', passkeyRoutes({ passkeys, signIns, addressOf }));
   const email = mailer ? createEmailService({ db, logger, limits, passwords, mailer }) : null;
   if (email) app.route('/api', emailRoutes({ email, addressOf }));
   const choices = providers.list().map(({ name, label }) => ({ name, label }));
   app.route(
     '/',
-    pageRoutes({ service, identities, providers: choices, addressOf, email, account }),
+    pageRoutes({ service, identities, providers: choices, addressOf, email, account, passkeys }),
   );
   app.route(
     '/',

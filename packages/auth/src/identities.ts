@@ -4,6 +4,7 @@ import { generateIdFromEntropySize } from 'lucia';
 import type { PublicUser } from './accounts.ts';
 import { withSuffix } from './derive-username.ts';
 import { isUniqueViolation } from './is-unique-violation.ts';
+import { countPasskeys } from './passkeys.ts';
 import { writeTransaction } from './retry-on-conflict.ts';
 import { type EventOrigin, recordEvent } from './security-events.ts';
 
@@ -50,7 +51,7 @@ export async function listKeys(db: Kysely<Database>, userId: string): Promise<Us
  * ends, and on a Galera cluster a write that conflicts with any other
  * node's transaction that locked the row (see migration 0006).
  */
-async function lockUser(trx: Kysely<Database>, userId: string): Promise<void> {
+export async function lockUser(trx: Kysely<Database>, userId: string): Promise<void> {
   await trx
     .updateTable('user')
     .set((eb) => ({ lock_version: eb('lock_version', '+', 1) }))
@@ -146,7 +147,7 @@ export async function linkIdentity(
 /**
  * Removes the user's key of `provider`: `not_found` when there is none;
  * `last_sign_in_method` when it is the user's only way to sign in (a
- * password, or another provider). The user's row is locked first, so that
+ * password, another provider, or a passkey). The user's row is locked first, so that
  * two unlinks at once of a user's last two ways take turns, and the second
  * sees the first.
  */
@@ -162,7 +163,9 @@ export async function unlinkIdentity(
     const others = keys.filter(
       (key) => key !== target && (key.provider !== 'username' || key.hasPassword),
     );
-    if (others.length === 0) return 'last_sign_in_method';
+    if (others.length === 0 && (await countPasskeys(trx, userId)) === 0) {
+      return 'last_sign_in_method';
+    }
     await trx
       .deleteFrom('key')
       .where('user_id', '=', userId)

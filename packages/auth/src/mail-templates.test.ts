@@ -11,6 +11,8 @@ const kinds: MailKind[] = [
   'email_changed',
   'email_removed',
   'provider_linked',
+  'passkey_added',
+  'passkey_removed',
 ];
 const origin = 'https://auth.example.com';
 const payload = {

@@ -147,6 +147,24 @@ function contentOf(kind: MailKind, { origin, payload, code, link }: MailContext)
         ],
         warning: notYou,
       };
+    case 'passkey_added':
+      return {
+        subject: `A passkey was added at ${site}`,
+        paragraphs: [
+          `A passkey named "${payload.passkey ?? ''}" was added to your account at ${site}: it can now sign in to it.`,
+          describeWhen(payload),
+        ],
+        warning: notYou,
+      };
+    case 'passkey_removed':
+      return {
+        subject: `A passkey was removed at ${site}`,
+        paragraphs: [
+          `The passkey named "${payload.passkey ?? ''}" was removed from your account at ${site}: it cannot sign in to it any more.`,
+          describeWhen(payload),
+        ],
+        warning: notYou,
+      };
     case 'account_deleted':
       return {
         subject: `Your account at ${site} was deleted`,

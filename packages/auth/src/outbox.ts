@@ -17,6 +17,8 @@ export type MailKind =
   | 'email_changed'
   | 'email_removed'
   | 'provider_linked'
+  | 'passkey_added'
+  | 'passkey_removed'
   | 'account_deleted'
   | 'second_factor_added'
   | 'second_factor_removed'
@@ -36,6 +38,8 @@ export interface MailPayload {
   browser?: string | undefined;
   /** `email_code`: the `email_verification` row the code is for. */
   verificationId?: string;
+  /** `passkey_added`, `passkey_removed`: the passkey's name. */
+  passkey?: string;
   /** `email_changed`: the new address. */
   newAddress?: string;
   /** `provider_linked`: the provider's label. */

@@ -28,6 +28,8 @@ import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
 import { ResetPasswordPage } from './pages/reset-password-page.tsx';
 import { SigninPage } from './pages/signin-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
+import { lastPasskey } from './passkey-routes.ts';
+import type { PasskeyService } from './passkey-service.ts';
 import { readFormBody } from './read-form-body.ts';
 import { sendSessionCookie } from './sessions.ts';
 
@@ -42,11 +44,14 @@ export interface PageRoutesOptions {
   email?: EmailService | null;
   /** The activity and the deletion of the account. */
   account: AccountService;
+  /** The account page's passkeys. */
+  passkeys: PasskeyService;
 }
 
 const revokeSchema = z.object({ session: z.string().max(64) });
 const unlinkSchema = z.object({ provider: z.string().max(64) });
 const deleteSchema = z.object({ confirm: z.literal('yes') });
+const removePasskeySchema = z.object({ passkey: z.string().max(64) });
 
 /** A page, never kept by a cache: it depends on who asks and may show what they typed. */
 function render(c: Context, page: JSX.Element, status: ContentfulStatusCode = 200) {
@@ -78,7 +83,7 @@ function explain(c: Context, failure: Failure): { status: ContentfulStatusCode; 
  * with each message beside its field and the username as typed.
  */
 export function pageRoutes(options: PageRoutesOptions) {
-  const { service, identities, providers, addressOf, account } = options;
+  const { service, identities, providers, addressOf, account, passkeys } = options;
   const email = options.email ?? null;
   const mail = email !== null;
 
@@ -99,11 +104,12 @@ export function pageRoutes(options: PageRoutesOptions) {
     status: ContentfulStatusCode = 200,
   ) {
     const { emailForm, ...page } = props;
-    const [sessions, ways, address, activity] = await Promise.all([
+    const [sessions, ways, address, activity, keys] = await Promise.all([
       service.listSessions(caller),
       identities.list(caller.user.id),
       email ? email.status(caller.user.id) : null,
       account.activity(caller.user.id),
+      passkeys.list(caller.user.id),
     ]);
     return render(
       c,
@@ -114,6 +120,7 @@ export function pageRoutes(options: PageRoutesOptions) {
         now={Date.now()}
         email={address && { ...address, ...emailForm }}
         activity={activity}
+        passkeys={keys}
         {...page}
       />,
       status,
@@ -132,10 +139,18 @@ export function pageRoutes(options: PageRoutesOptions) {
     error?: string,
     status: ContentfulStatusCode = 403,
   ) {
-    const ways = await identities.list(caller.user.id);
+    const [ways, keys] = await Promise.all([
+      identities.list(caller.user.id),
+      passkeys.list(caller.user.id),
+    ]);
     return render(
       c,
-      <ReauthenticatePage user={caller.user} identities={ways} error={error} />,
+      <ReauthenticatePage
+        user={caller.user}
+        identities={ways}
+        error={error}
+        passkey={keys.length > 0}
+      />,
       status,
     );
   }
@@ -259,6 +274,31 @@ export function pageRoutes(options: PageRoutesOptions) {
         return renderAccount(c, caller, { identitiesError }, status);
       }
       return c.redirect(confirmedPath('/account', 'provider-unlinked'), 303);
+    })
+    .post('/account/passkeys/remove', async (c) => {
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      const form = await readFormBody(c, removePasskeySchema);
+      const result = form.ok
+        ? await passkeys.remove(caller, form.data.passkey)
+        : ({ ok: false, reason: 'not_found' } as const);
+      if (!result.ok && result.reason === 'reauthentication_required') {
+        return renderReauthenticate(c, caller);
+      }
+      if (!result.ok) {
+        const { status } = new ApiError(result.reason);
+        const passkeysError =
+          result.reason === 'not_found' ? 'That passkey is not one of yours.' : lastPasskey;
+        return renderAccount(c, caller, { passkeysError }, status);
+      }
+      return c.redirect(confirmedPath('/account', 'passkey-removed'), 303);
+    })
+    .post('/account/passkeys/confirm', async (c) => {
+      // Adding a passkey is a script's call; when it needs recent
+      // authentication, its "Confirm it is you" button posts here.
+      const caller = callerOf(c);
+      if (!caller) return c.redirect('/signin', 303);
+      return renderReauthenticate(c, caller, undefined, 200);
     })
     .post('/account/delete', async (c) => {
       const caller = callerOf(c);

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.ts';
+import { passkeyScriptPath } from './passkey-script-route.ts';
 
 export interface ResponseHeadersOptions {
   /**
@@ -10,11 +11,17 @@ export interface ResponseHeadersOptions {
    * discovered, so they are asked for on every request.
    */
   formTargets(): readonly string[];
+  /**
+   * The public origin (`ORIGIN`): the one script allowed is its
+   * `/passkeys.js`, which may call its `/api/` alone. A source with a path
+   * needs the origin in it.
+   */
+  origin: string;
 }
 
 /**
  * Hono's `secureHeaders` with its defaults, this app's Content-Security-Policy
- * (nothing but this origin's stylesheet, no frames, forms posted here or to
+ * (nothing but this origin's stylesheet and passkey script, no frames, forms posted here or to
  * `formTargets`) and a Referrer-Policy of `same-origin`: under its default
  * `no-referrer` a browser sends `Origin: null` with a form's post, which the
  * origin check must refuse; `same-origin` still tells other sites nothing.
@@ -23,7 +30,7 @@ export interface ResponseHeadersOptions {
  * that the error handler's answers get them too.
  *
  * @example
- * app.use(responseHeaders({ formTargets: () => providers.formTargets() }));
+ * app.use(responseHeaders({ formTargets: () => providers.formTargets(), origin }));
  */
 export function responseHeaders(options: ResponseHeadersOptions): MiddlewareHandler<AppEnv> {
   // With a function in its policy, secureHeaders builds the policy again on
@@ -40,6 +47,8 @@ export function responseHeaders(options: ResponseHeadersOptions): MiddlewareHand
         contentSecurityPolicy: {
           defaultSrc: ["'none'"],
           styleSrc: ["'self'"],
+          scriptSrc: [`${options.origin}${passkeyScriptPath}`],
+          connectSrc: [`${options.origin}/api/`],
           imgSrc: ["'self'"],
           formAction: ["'self'", ...now],
           frameAncestors: ["'none'"],

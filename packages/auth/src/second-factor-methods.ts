@@ -1,15 +1,16 @@
 import type { Database } from '@repo/schema/database';
 import type { Kysely } from 'kysely';
+import { countPasskeys } from './passkeys.ts';
 
 /** The second factors of docs/API.md, as `"methods"` names them. */
 export type SecondFactorMethod = 'totp' | 'passkey' | 'recovery_code';
 
 /**
  * The second factors a user has, in the contract's order: `totp` once
- * confirmed, `recovery_code` while one is left beside a factor. Empty: a
- * password or provider sign-in gives a full session. The one place that
- * answers it: the sign-in, the guard of waiting sessions and the pages all
- * ask here (part of issue 20 adds `passkey`).
+ * confirmed, `passkey` while it has one, `recovery_code` while one is left
+ * beside a factor. Empty: a password or provider sign-in gives a full
+ * session. The one place that answers it: the sign-in, the guard of
+ * waiting sessions and the pages all ask here.
  *
  * @example
  * const methods = await secondFactorMethodsOf(db, user.id);
@@ -24,7 +25,11 @@ export async function secondFactorMethodsOf(
     .where('user_id', '=', userId)
     .where('confirmed_at_ms', 'is not', null)
     .executeTakeFirst();
-  const factors: SecondFactorMethod[] = totp ? ['totp'] : [];
+  const passkey = (await countPasskeys(db, userId)) > 0;
+  const factors: SecondFactorMethod[] = [
+    ...(totp ? (['totp'] as const) : []),
+    ...(passkey ? (['passkey'] as const) : []),
+  ];
   if (factors.length === 0) return factors;
   const code = await db
     .selectFrom('recovery_code')

@@ -85,15 +85,26 @@ export function secondFactorPageRoutes({
     const state = await secondFactors.status(caller.user.id);
     return render(c, <TwoStepPage user={caller.user} {...state} {...props} />, status);
   }
+  /** The second-factor page, with the factors the waiting user has. */
+  async function renderWaiting(
+    c: Context<AppEnv>,
+    waiting: { session: { userId: string } },
+    error?: string,
+    status: ContentfulStatusCode = 200,
+  ) {
+    const methods = await secondFactors.methods(waiting.session.userId);
+    return render(c, <SecondFactorPage error={error} methods={methods} />, status);
+  }
   async function renderReauthenticate(c: Context<AppEnv>, caller: Caller) {
     const ways = await identities.list(caller.user.id);
     return render(c, <ReauthenticatePage user={caller.user} identities={ways} />, 403);
   }
 
   return new Hono<AppEnv>()
-    .get(secondFactorPagePath, (c) => {
-      if (!waitingOf(c)) return c.redirect(c.get('session') ? '/account' : '/signin');
-      return render(c, <SecondFactorPage />);
+    .get(secondFactorPagePath, async (c) => {
+      const waiting = waitingOf(c);
+      if (!waiting) return c.redirect(c.get('session') ? '/account' : '/signin');
+      return renderWaiting(c, waiting);
     })
     .post(`${secondFactorPagePath}/totp`, async (c) => {
       const waiting = waitingOf(c);
@@ -104,7 +115,7 @@ export function secondFactorPageRoutes({
         : ({ ok: false, reason: 'invalid_code' } as const);
       if (!result.ok) {
         const { status, message } = sentenceOf(c, result);
-        return render(c, <SecondFactorPage error={message} />, status);
+        return renderWaiting(c, waiting, message, status);
       }
       sendSessionCookie(c, result.cookie);
       return c.redirect(confirmedPath('/', 'signed-in'), 303);
@@ -118,7 +129,7 @@ export function secondFactorPageRoutes({
         : ({ ok: false, reason: 'invalid_code' } as const);
       if (!result.ok) {
         const { status, message } = sentenceOf(c, result);
-        return render(c, <SecondFactorPage error={message} />, status);
+        return renderWaiting(c, waiting, message, status);
       }
       sendSessionCookie(c, result.cookie);
       return c.redirect(confirmedPath('/', 'signed-in'), 303);

@@ -96,6 +96,9 @@ export function createSecondFactorService(options: SecondFactorServiceOptions) {
     isRecentlyAuthenticated(session.authenticatedAt, Date.now());
 
   return {
+    /** The user's second factors, which the second-factor page offers. */
+    methods: (userId: string) => secondFactorMethodsOf(db, userId),
+
     /** Whether the user has TOTP on, and how many recovery codes are left (the two-step page). */
     async status(userId: string): Promise<{ totp: boolean; codesLeft: number }> {
       const methods = await secondFactorMethodsOf(db, userId);

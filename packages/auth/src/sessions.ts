@@ -57,6 +57,15 @@ export interface CheckedCredential {
   hashedPassword: string | null;
 }
 
+/**
+ * A credential that is not a `key` row (a passkey): `check` runs first in
+ * the session's transaction, locks what the sign-in verified and answers
+ * whether it still holds, as the key row's lock does for a password.
+ */
+export interface CredentialCheck {
+  check(trx: Kysely<Database>): Promise<boolean>;
+}
+
 /** The security event a session's making or ending records, in its transaction. */
 export type SessionEvent = Omit<SecurityEvent, 'userId'>;
 
@@ -212,7 +221,7 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
      */
     async create(
       userId: string,
-      credential: CheckedCredential,
+      credential: CheckedCredential | CredentialCheck,
       options: {
         previous?: Session | null;
         rehashed?: string | undefined;
@@ -384,7 +393,7 @@ export async function createVerifiedSession(
   db: Kysely<Database>,
   row: {
     userId: string;
-    credential: CheckedCredential;
+    credential: CheckedCredential | CredentialCheck;
     /** The SHA-256 of the session's token. */
     sessionId: string;
     expiresAt: Date;
@@ -399,30 +408,11 @@ export async function createVerifiedSession(
 ): Promise<boolean> {
   const { userId, credential, sessionId, rehashed } = row;
   return writeTransaction(db, async (trx) => {
-    // Locks the key row to the end of the transaction on every dialect:
-    // PostgreSQL and MySQL lock an updated row (the read below then sees the
-    // latest committed hash); SQLite's first write takes its write lock. The
-    // row changes, so that on a Galera cluster a password change on another
-    // node conflicts with this transaction (migration 0006).
-    await trx
-      .updateTable('key')
-      .set((eb) => ({ lock_version: eb('lock_version', '+', 1) }))
-      .where('id', '=', credential.keyId)
-      .execute();
-    const key = await trx
-      .selectFrom('key')
-      .select('hashed_password')
-      .where('id', '=', credential.keyId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!key || key.hashed_password !== credential.hashedPassword) return false;
-    if (rehashed) {
-      await trx
-        .updateTable('key')
-        .set({ hashed_password: rehashed })
-        .where('id', '=', credential.keyId)
-        .execute();
-    }
+    const holds =
+      'check' in credential
+        ? await credential.check(trx)
+        : await lockKey(trx, userId, credential, rehashed);
+    if (!holds) return false;
     await insertSession(trx, {
       sessionId,
       userId,
@@ -433,6 +423,43 @@ export async function createVerifiedSession(
     if (row.event) await recordEvent(trx, { ...row.event, userId });
     return true;
   });
+}
+
+/**
+ * Locks the key row a password or provider sign-in checked to the end of
+ * the transaction on every dialect, and answers whether it still holds the
+ * hash that was checked, storing `rehashed` if so. PostgreSQL and MySQL lock
+ * an updated row (the read below then sees the latest committed hash);
+ * SQLite's first write takes its write lock. The row changes, so that on a
+ * Galera cluster a password change on another node conflicts with this
+ * transaction (migration 0006).
+ */
+async function lockKey(
+  trx: Kysely<Database>,
+  userId: string,
+  credential: CheckedCredential,
+  rehashed: string | undefined,
+): Promise<boolean> {
+  await trx
+    .updateTable('key')
+    .set((eb) => ({ lock_version: eb('lock_version', '+', 1) }))
+    .where('id', '=', credential.keyId)
+    .execute();
+  const key = await trx
+    .selectFrom('key')
+    .select('hashed_password')
+    .where('id', '=', credential.keyId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!key || key.hashed_password !== credential.hashedPassword) return false;
+  if (rehashed) {
+    await trx
+      .updateTable('key')
+      .set({ hashed_password: rehashed })
+      .where('id', '=', credential.keyId)
+      .execute();
+  }
+  return true;
 }
 
 /** Writes a session row, and ends the user's sessions beyond the newest 50. */

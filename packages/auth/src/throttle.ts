@@ -96,6 +96,14 @@ export class Throttle {
   }
 
   /**
+   * A passkey sign-in succeeded: it was no failure of its address. It names
+   * no username, so no username's count changes (passkey-sign-in.ts).
+   */
+  async passkeySignInSucceeded(attempt: ThrottleEvent): Promise<void> {
+    await this.#removeEvent(attempt);
+  }
+
+  /**
    * Lets a sign-up through, or answers the seconds to wait; one let through
    * counts at once (see `beginSignIn`), whether it makes an account or finds
    * the name taken.

@@ -199,6 +199,37 @@ export interface RecoveryCodeTable {
 }
 
 /**
+ * A passkey (migration 0011): a WebAuthn credential of a user. `id` is the
+ * app's handle for it; the credential is found by `credential_digest`, the
+ * SHA-256 (hex) of its id, unique: a credential belongs to at most one
+ * user. `public_key` is the COSE key in base64url, `transports` JSON.
+ */
+export interface PasskeyTable {
+  id: string;
+  user_id: string;
+  credential_digest: string;
+  credential_id: string;
+  name: string;
+  public_key: string;
+  counter: EpochMs;
+  transports: string;
+  created_at_ms: EpochMs;
+  last_used_at_ms: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/**
+ * A WebAuthn challenge handed out (migration 0011), keyed by its SHA-256
+ * (hex), single use, kept 5 minutes: `purpose` names the flow that may take
+ * it, `user_id` the user it was given to (null for a sign-in).
+ */
+export interface WebauthnChallengeTable {
+  id: string;
+  purpose: 'registration' | 'signin' | 'second_factor' | 'reauthenticate';
+  user_id: string | null;
+  expires_at_ms: EpochMs;
+}
+
+/**
  * The tables, the same for every dialect, as the app sees them: each
  * dialect's wiring converts at its driver or its Kysely, so that the code
  * above sees one type per column.
@@ -235,6 +266,8 @@ export interface Database {
   password_reset: PasswordResetTable;
   mail_outbox: MailOutboxTable;
   security_event: SecurityEventTable;
+  passkey: PasskeyTable;
+  webauthn_challenge: WebauthnChallengeTable;
   totp: TotpTable;
   recovery_code: RecoveryCodeTable;
 }

@@ -13,6 +13,8 @@ import { describeMail } from './suite/mail.ts';
 import { describeMigrations } from './suite/migrations.ts';
 import { describeOutage } from './suite/outage.ts';
 import { describePages } from './suite/pages.ts';
+import { describePasskeySecondFactor } from './suite/passkey-second-factor.ts';
+import { describePasskeys } from './suite/passkeys.ts';
 import { describePasswordChange } from './suite/password-change.ts';
 import { describePasswordStorage } from './suite/password-storage.ts';
 import { describeProcess } from './suite/process.ts';
@@ -79,6 +81,8 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
   describeEncryptionKey(harness);
   describeMail(harness);
   describeActivity(harness);
+  describePasskeys(harness);
+  describePasskeySecondFactor(harness);
   describeAuditLog(harness);
   describeErrorLog(harness);
   describeHousekeeping(harness);

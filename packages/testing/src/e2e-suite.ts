@@ -14,6 +14,7 @@ import type { Dialect } from './dialect.ts';
 import { walkActivityFlows } from './e2e/walk-activity-flows.ts';
 import { walkEveryFlow } from './e2e/walk-every-flow.ts';
 import { walkMailFlows } from './e2e/walk-mail-flows.ts';
+import { walkPasskeyFlows } from './e2e/walk-passkey-flows.ts';
 import { walkProviderFlows } from './e2e/walk-provider-flows.ts';
 import { walkSecondFactorFlows } from './e2e/walk-second-factor-flows.ts';
 import { findLogLeaks } from './find-log-leaks.ts';
@@ -153,6 +154,11 @@ export function runE2eSuite({ dialect, main, screenshots }: E2eSuiteOptions): vo
     it('sets up TOTP on the account page, signs out, and signs in with the password then the code', async () => {
       if (!browser) throw new Error('Chromium did not start');
       await walkSecondFactorFlows({ browser, origin, screenshot, received });
+    }, 120_000);
+
+    it('adds a passkey on the account page, signs in with it, and passes it as the second factor after the password', async () => {
+      if (!browser) throw new Error('Chromium did not start');
+      await walkPasskeyFlows({ browser, origin, screenshot, received });
     }, 120_000);
   });
 }

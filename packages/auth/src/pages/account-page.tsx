@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { User } from 'lucia';
 import type { Identities } from '../identity-service.ts';
+import type { PasskeyInfo } from '../passkeys.ts';
 import type { ActivityEntry } from '../security-events.ts';
 import type { SessionInfo } from '../sessions.ts';
 import { ActivitySection, DeleteAccountSection } from './activity-section.tsx';
@@ -10,6 +11,7 @@ import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
 import { NewPasswordField } from './new-password-field.tsx';
 import { Notice } from './notice.tsx';
+import { PasskeyScript, PasskeySection } from './passkey-section.tsx';
 import { SignInMethods } from './sign-in-methods.tsx';
 
 export interface AccountPageProps {
@@ -31,6 +33,10 @@ export interface AccountPageProps {
   password?: { fields?: Record<string, string>; error?: string };
   /** The last security events, newest first (`GET /api/activity`). */
   activity?: ActivityEntry[];
+  /** The user's passkeys (`GET /api/passkeys`). */
+  passkeys?: PasskeyInfo[];
+  /** Why a passkey's removal did nothing. */
+  passkeysError?: string;
 }
 
 function SessionSummary({ session, now }: { session: SessionInfo; now: number }) {
@@ -74,14 +80,19 @@ export function AccountPage(props: AccountPageProps) {
   const listed = [...sessions].sort((a, b) => Number(b.current) - Number(a.current));
   const others = sessions.filter((session) => !session.current).length;
   return (
-    <Layout title="Account" user={user}>
+    <Layout title="Account" user={user} head={<PasskeyScript />}>
       {confirmation && <Notice tone="success">{confirmation}</Notice>}
       <h1>Your account</h1>
       <p>
         You are signed in as <strong>{user.username}</strong>.
       </p>
 
-      <SignInMethods identities={identities} error={props.identitiesError} />
+      <SignInMethods
+        identities={identities}
+        error={props.identitiesError}
+        passkeys={props.passkeys?.length ?? 0}
+      />
+      <PasskeySection passkeys={props.passkeys ?? []} now={now} error={props.passkeysError} />
 
       {props.email ? (
         <EmailSection {...props.email} />

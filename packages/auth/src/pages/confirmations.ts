@@ -18,6 +18,8 @@ export const confirmations = {
   'email-removed': 'Your address is removed.',
   'password-reset': 'Your password is reset and every session ended: sign in with the new one.',
   'account-deleted': 'Your account is deleted, with everything stored about it.',
+  'passkey-added': 'Your passkey is added: you can sign in with it.',
+  'passkey-removed': 'That passkey is removed.',
   reauthenticated:
     'You confirmed it is you: for the next 10 minutes you can change how you sign in.',
 } as const;

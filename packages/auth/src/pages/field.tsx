@@ -5,7 +5,13 @@ export interface FieldProps {
   label: string;
   type?: 'text' | 'password' | 'email';
   /** What password managers and browsers fill in. */
-  autocomplete: 'username' | 'current-password' | 'new-password' | 'email' | 'one-time-code';
+  autocomplete:
+    | 'username'
+    | 'current-password'
+    | 'new-password'
+    | 'email'
+    | 'one-time-code'
+    | 'off';
   /** The keyboard a phone shows: digits for a code. */
   inputmode?: 'numeric';
   pattern?: string;

@@ -3,6 +3,7 @@ import type { User } from 'lucia';
 import type { Identities } from '../identity-service.ts';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
+import { PasskeyConfirm, PasskeyScript } from './passkey-section.tsx';
 import { ProviderButtons } from './provider-buttons.tsx';
 
 export interface ReauthenticatePageProps {
@@ -11,6 +12,8 @@ export interface ReauthenticatePageProps {
   identities: Identities;
   /** Why the password was refused. */
   error?: string;
+  /** Whether the user has a passkey, which confirms it too. */
+  passkey?: boolean;
 }
 
 /**
@@ -20,10 +23,10 @@ export interface ReauthenticatePageProps {
  * (docs/API.md, "Recent authentication"). Then the user makes the change
  * again.
  */
-export function ReauthenticatePage({ user, identities, error }: ReauthenticatePageProps) {
+export function ReauthenticatePage({ user, identities, error, passkey }: ReauthenticatePageProps) {
   const linked = identities.identities.map(({ provider, label }) => ({ name: provider, label }));
   return (
-    <Layout title="Confirm it is you" user={user}>
+    <Layout title="Confirm it is you" user={user} head={passkey ? <PasskeyScript /> : undefined}>
       <h1>Confirm it is you</h1>
       <p>
         This change needs you to have signed in within the last 10 minutes. Confirm it is you, then
@@ -41,6 +44,9 @@ export function ReauthenticatePage({ user, identities, error }: ReauthenticatePa
           />
           <button type="submit">Confirm</button>
         </form>
+      )}
+      {passkey && (
+        <PasskeyConfirm label="Confirm with a passkey" next="/account?done=reauthenticated" />
       )}
       <ProviderButtons providers={linked} reauthenticate divider={identities.password} />
       <p>

@@ -2,32 +2,62 @@
 
 import { raw } from 'hono/html';
 import type { User } from 'lucia';
+import type { SecondFactorMethod } from '../second-factor-methods.ts';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
 import { Notice } from './notice.tsx';
+import { PasskeyConfirm, PasskeyScript } from './passkey-section.tsx';
 
-/** `/signin/second-factor`: a TOTP form and a recovery-code form (a passkey button joins them). */
-export function SecondFactorPage({ error }: { error?: string | undefined }) {
+/**
+ * `/signin/second-factor`: the user's second factors: a passkey button, a
+ * TOTP form, a recovery-code form.
+ */
+export function SecondFactorPage({
+  error,
+  methods = ['totp', 'recovery_code'],
+}: {
+  error?: string | undefined;
+  /** The user's second factors (`secondFactorMethodsOf`). */
+  methods?: SecondFactorMethod[];
+}) {
+  const totp = methods.includes('totp');
   return (
-    <Layout title="Second factor" user={null}>
+    <Layout
+      title="Second factor"
+      user={null}
+      head={methods.includes('passkey') ? <PasskeyScript /> : undefined}
+    >
       <h1>One more step</h1>
-      <p>Your password was right. Now give the code of your authenticator app.</p>
+      <p>
+        {totp
+          ? 'Your password was right. Now give the code of your authenticator app.'
+          : 'Your password was right. Now confirm it is you with your passkey.'}
+      </p>
       {error && <Notice tone="error">{error}</Notice>}
-      <form class="card" method="post" action="/signin/second-factor/totp">
-        <Field
-          name="code"
-          label="Code from your authenticator app"
-          autocomplete="one-time-code"
-          inputmode="numeric"
-          autofocus
-        />
-        <button type="submit">Continue</button>
-      </form>
-      <h2>Lost your authenticator?</h2>
-      <form class="card" method="post" action="/signin/second-factor/recovery">
-        <Field name="recoveryCode" label="A recovery code" autocomplete="one-time-code" />
-        <button type="submit">Use a recovery code</button>
-      </form>
+      {methods.includes('passkey') && (
+        <PasskeyConfirm label="Use a passkey" next="/?done=signed-in" />
+      )}
+      {totp && (
+        <form class="card" method="post" action="/signin/second-factor/totp">
+          <Field
+            name="code"
+            label="Code from your authenticator app"
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            autofocus
+          />
+          <button type="submit">Continue</button>
+        </form>
+      )}
+      {methods.includes('recovery_code') && (
+        <>
+          <h2>Lost your authenticator?</h2>
+          <form class="card" method="post" action="/signin/second-factor/recovery">
+            <Field name="recoveryCode" label="A recovery code" autocomplete="one-time-code" />
+            <button type="submit">Use a recovery code</button>
+          </form>
+        </>
+      )}
       <form method="post" action="/signout">
         <button type="submit" class="button-secondary">
           Cancel and sign out

@@ -6,6 +6,8 @@ export interface SignInMethodsProps {
   identities: Identities;
   /** Why an unlink did nothing. */
   error?: string;
+  /** How many passkeys the user has: each is a way to sign in too. */
+  passkeys?: number;
 }
 
 /**
@@ -13,8 +15,8 @@ export interface SignInMethodsProps {
  * Unlink (not on the last way left), and each other configured provider
  * with Link (a post to `/signin/<name>` while signed in links it).
  */
-export function SignInMethods({ identities, error }: SignInMethodsProps) {
-  const ways = Number(identities.password) + identities.identities.length;
+export function SignInMethods({ identities, error, passkeys = 0 }: SignInMethodsProps) {
+  const ways = Number(identities.password) + identities.identities.length + passkeys;
   return (
     <section aria-labelledby="methods-title">
       <h2 id="methods-title">Ways to sign in</h2>

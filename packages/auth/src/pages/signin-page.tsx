@@ -3,6 +3,7 @@ import type { User } from 'lucia';
 import { Field } from './field.tsx';
 import { Layout } from './layout.tsx';
 import { Notice } from './notice.tsx';
+import { PasskeyScript, PasskeySignIn } from './passkey-section.tsx';
 import { ProviderButtons, type ProviderChoice } from './provider-buttons.tsx';
 
 export interface SigninPageProps {
@@ -20,7 +21,7 @@ export interface SigninPageProps {
 /** `/signin`: username and current password. */
 export function SigninPage({ user, providers, username, error, mail }: SigninPageProps) {
   return (
-    <Layout title="Sign in" user={user}>
+    <Layout title="Sign in" user={user} head={<PasskeyScript />}>
       <h1>Sign in</h1>
       <form class="card" method="post" action="/signin">
         {error && <Notice tone="error">{error}</Notice>}
@@ -40,6 +41,7 @@ export function SigninPage({ user, providers, username, error, mail }: SigninPag
           <a href="/forgot-password">Forgot your password?</a>
         </p>
       )}
+      <PasskeySignIn />
       <ProviderButtons providers={providers} />
       <p>
         No account yet? <a href="/signup">Sign up</a>

@@ -9,6 +9,7 @@ import * as recentAuthentication from './0007-recent-authentication.ts';
 import * as email from './0008-email.ts';
 import * as securityEvents from './0009-security-events.ts';
 import * as secondFactors from './0010-second-factors.ts';
+import * as passkeys from './0011-passkeys.ts';
 
 /** Every sqlite migration, in order. Add new ones at the end; never edit an applied one. */
 export const migrations: Migrations = {
@@ -22,4 +23,5 @@ export const migrations: Migrations = {
   '0008-email': email,
   '0009-security-events': securityEvents,
   '0010-second-factors': secondFactors,
+  '0011-passkeys': passkeys,
 };

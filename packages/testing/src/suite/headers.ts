@@ -9,13 +9,16 @@ import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
  * (packages/auth/src/response-headers.ts) must send the same, so that a
  * change to its options or a Hono upgrade that changes them is noticed.
  */
-async function referenceSecureHeaders(): Promise<[string, string][]> {
+async function referenceSecureHeaders(origin: string): Promise<[string, string][]> {
   const reference = new Hono()
     .use(
       secureHeaders({
         contentSecurityPolicy: {
           defaultSrc: ["'none'"],
           styleSrc: ["'self'"],
+          // The one script, by its exact URL, and what it may call (passkeys).
+          scriptSrc: [`${origin}/passkeys.js`],
+          connectSrc: [`${origin}/api/`],
           imgSrc: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
@@ -32,7 +35,7 @@ async function referenceSecureHeaders(): Promise<[string, string][]> {
 export function describeHeaders(harness: Harness) {
   describe(`${harness.dialect.name}: headers`, () => {
     it('sends the secure headers and a Content-Security-Policy on every response', async () => {
-      const reference = await referenceSecureHeaders();
+      const reference = await referenceSecureHeaders(harness.main.origin);
       expect(reference.length).toBeGreaterThan(10);
       const client = harness.main.client();
       await client.post('/api/signup', { username: uniqueUsername(), password: goodPassword });

@@ -38,6 +38,7 @@ export function describePages(harness: Harness) {
           currentPassword: 'current-password',
           newPassword: 'new-password',
           'delete-confirm': 'off',
+          'passkey-name': 'off',
         },
       };
       for (const [path, fields] of Object.entries(expected)) {
