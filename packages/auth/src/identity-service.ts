@@ -16,6 +16,7 @@ import {
   unlinkIdentity,
 } from './identities.ts';
 import type { Mailer } from './mail-delivery.ts';
+import { countPasskeys } from './passkeys.ts';
 import type { ProviderDirectory } from './provider-directory.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
 import { recordEvent } from './security-events.ts';
@@ -62,6 +63,11 @@ export interface Identities {
   available: { provider: string; label: string }[];
 }
 
+/** What "Confirm it is you" offers (docs/API.md, "Recent authentication"): the ways in, and whether a passkey is one. */
+export interface ConfirmationWays extends Identities {
+  passkey: boolean;
+}
+
 const scope = 'openid profile email';
 /** An OpenID Connect `sub`: at most 255 ASCII characters; no space, which a padding collation would fold. */
 const subjectPattern = /^[\x21-\x7e]{1,255}$/;
@@ -102,6 +108,24 @@ export function createIdentityService(options: IdentityServiceOptions) {
     if (!configuration.serverMetadata().userinfo_endpoint) return {};
     const info = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
     return { preferred_username: info.preferred_username, email: info.email };
+  }
+
+  /** The user's ways to sign in: the password, the linked providers, the others configured. */
+  async function listWays(userId: string): Promise<Identities> {
+    const keys = await listKeys(db, userId);
+    const linked = keys.filter((key) => key.provider !== 'username');
+    return {
+      password: keys.some((key) => key.provider === 'username' && key.hasPassword),
+      identities: linked.map((key) => ({
+        provider: key.provider,
+        label: providers.get(key.provider)?.label ?? key.provider,
+        linkedAt: key.createdAtMs === null ? null : new Date(key.createdAtMs).toISOString(),
+      })),
+      available: providers
+        .list()
+        .filter((provider) => !linked.some((key) => key.provider === provider.name))
+        .map((provider) => ({ provider: provider.name, label: provider.label })),
+    };
   }
 
   return {
@@ -350,22 +374,13 @@ export function createIdentityService(options: IdentityServiceOptions) {
       };
     },
 
-    /** The user's ways to sign in: the password, the linked providers, the others configured. */
-    async list(userId: string): Promise<Identities> {
-      const keys = await listKeys(db, userId);
-      const linked = keys.filter((key) => key.provider !== 'username');
-      return {
-        password: keys.some((key) => key.provider === 'username' && key.hasPassword),
-        identities: linked.map((key) => ({
-          provider: key.provider,
-          label: providers.get(key.provider)?.label ?? key.provider,
-          linkedAt: key.createdAtMs === null ? null : new Date(key.createdAtMs).toISOString(),
-        })),
-        available: providers
-          .list()
-          .filter((provider) => !linked.some((key) => key.provider === provider.name))
-          .map((provider) => ({ provider: provider.name, label: provider.label })),
-      };
+    /** `GET /api/identities`. */
+    list: listWays,
+
+    /** What the page that asks "Confirm it is you" offers: the password, a passkey, a linked provider. */
+    async confirmationWays(userId: string): Promise<ConfirmationWays> {
+      const [ways, passkeys] = await Promise.all([listWays(userId), countPasskeys(db, userId)]);
+      return { ...ways, passkey: passkeys > 0 };
     },
 
     /**

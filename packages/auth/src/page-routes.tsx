@@ -24,7 +24,7 @@ import { describeDuration } from './pages/describe-duration.ts';
 import { ForgotPasswordPage } from './pages/forgot-password-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
 import type { ProviderChoice } from './pages/provider-buttons.tsx';
-import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
+import { ReauthenticatePage, type ReturnPage, returnPages } from './pages/reauthenticate-page.tsx';
 import { ResetPasswordPage } from './pages/reset-password-page.tsx';
 import { SigninPage } from './pages/signin-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
@@ -32,6 +32,11 @@ import { lastPasskey } from './passkey-routes.ts';
 import type { PasskeyService } from './passkey-service.ts';
 import { readFormBody } from './read-form-body.ts';
 import { sendSessionCookie } from './sessions.ts';
+
+/** The page's form: the password, and the page to go back to (one of a fixed few, never a URL). */
+const reauthenticateFormSchema = reauthenticateSchema.extend({
+  'return-to': z.enum(returnPages).catch('/account'),
+});
 
 export interface PageRoutesOptions {
   service: AuthService;
@@ -138,19 +143,12 @@ export function pageRoutes(options: PageRoutesOptions) {
     caller: Caller,
     error?: string,
     status: ContentfulStatusCode = 403,
+    returnTo: ReturnPage = '/account',
   ) {
-    const [ways, keys] = await Promise.all([
-      identities.list(caller.user.id),
-      passkeys.list(caller.user.id),
-    ]);
+    const ways = await identities.confirmationWays(caller.user.id);
     return render(
       c,
-      <ReauthenticatePage
-        user={caller.user}
-        identities={ways}
-        error={error}
-        passkey={keys.length > 0}
-      />,
+      <ReauthenticatePage user={caller.user} ways={ways} error={error} returnTo={returnTo} />,
       status,
     );
   }
@@ -313,16 +311,17 @@ export function pageRoutes(options: PageRoutesOptions) {
     .post('/account/reauthenticate', async (c) => {
       const caller = callerOf(c);
       if (!caller) return c.redirect('/signin', 303);
-      const form = await readFormBody(c, reauthenticateSchema);
+      const form = await readFormBody(c, reauthenticateFormSchema);
       if (!form.ok) return renderReauthenticate(c, caller, 'Enter your password.', 400);
+      const returnTo = form.data['return-to'];
       const result = await service.reauthenticate(caller, form.data.password);
       if (!result.ok) {
         const { status, message } = explain(c, result);
         const error =
           result.reason === 'invalid_credentials' ? 'That is not your password.' : message;
-        return renderReauthenticate(c, caller, error, status);
+        return renderReauthenticate(c, caller, error, status, returnTo);
       }
-      return c.redirect(confirmedPath('/account', 'reauthenticated'), 303);
+      return c.redirect(confirmedPath(returnTo, 'reauthenticated'), 303);
     })
     .post('/account/sessions/revoke-others', async (c) => {
       const caller = callerOf(c);

@@ -95,9 +95,9 @@ export function providerRoutes({
   async function renderFailure(c: Context<AppEnv>, failure: IdentityFailure, name: string) {
     const user = c.get('user') ?? null;
     if (failure.reason === 'reauthentication_required' && user) {
-      const ways = await identities.list(user.id);
+      const ways = await identities.confirmationWays(user.id);
       c.header('Cache-Control', 'no-store');
-      return c.html(<ReauthenticatePage user={user} identities={ways} />, 403);
+      return c.html(<ReauthenticatePage user={user} ways={ways} />, 403);
     }
     const label = providers.get(name)?.label ?? name;
     const { status, message } = explain(failure, label);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AppEnv } from './app-env.ts';
 import type { Caller } from './auth-service.ts';
 import type { IdentityService } from './identity-service.ts';
-import { confirmedPath } from './pages/confirmations.ts';
+import { confirmedPath, readConfirmation } from './pages/confirmations.ts';
 import { describeDuration } from './pages/describe-duration.ts';
 import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
 import {
@@ -96,8 +96,12 @@ export function secondFactorPageRoutes({
     return render(c, <SecondFactorPage error={error} methods={methods} />, status);
   }
   async function renderReauthenticate(c: Context<AppEnv>, caller: Caller) {
-    const ways = await identities.list(caller.user.id);
-    return render(c, <ReauthenticatePage user={caller.user} identities={ways} />, 403);
+    const ways = await identities.confirmationWays(caller.user.id);
+    return render(
+      c,
+      <ReauthenticatePage user={caller.user} ways={ways} returnTo="/account/two-step" />,
+      403,
+    );
   }
 
   return new Hono<AppEnv>()
@@ -137,7 +141,7 @@ export function secondFactorPageRoutes({
     .get('/account/two-step', async (c) => {
       const caller = callerOf(c);
       if (!caller) return c.redirect('/signin');
-      return renderTwoStep(c, caller);
+      return renderTwoStep(c, caller, { confirmation: readConfirmation(c.req.query('done')) });
     })
     .post('/account/two-step/start', async (c) => {
       const caller = callerOf(c);

@@ -35,7 +35,11 @@ export function readConfirmation(done: string | undefined): string | null {
   return sentences[done] ?? null;
 }
 
+/** The pages a change redirects to, which show its confirmation. */
+export const confirmedPages = ['/', '/account', '/account/two-step'] as const;
+export type ConfirmedPage = (typeof confirmedPages)[number];
+
 /** The path to redirect to after a change, with its confirmation. */
-export function confirmedPath(path: '/' | '/account', done: Confirmation): string {
+export function confirmedPath(path: ConfirmedPage, done: Confirmation): string {
   return `${path}?done=${done}`;
 }

@@ -78,6 +78,8 @@ export interface TwoStepPageProps {
   /** Recovery codes just made: shown this once. */
   recoveryCodes?: string[];
   error?: string | undefined;
+  /** What the change this page redirected after did (`?done=`), as fixed text. */
+  confirmation?: string | null;
 }
 
 /** `/account/two-step`: turn TOTP on (two steps), off, and make recovery codes. */
@@ -88,10 +90,12 @@ export function TwoStepPage({
   setup,
   recoveryCodes,
   error,
+  confirmation,
 }: TwoStepPageProps) {
   return (
     <Layout title="Two-step sign-in" user={user}>
       <h1>Two-step sign-in</h1>
+      {confirmation && <Notice tone="success">{confirmation}</Notice>}
       {error && <Notice tone="error">{error}</Notice>}
       {recoveryCodes && (
         <section aria-labelledby="codes-title">

@@ -165,4 +165,36 @@ function describeWithApp(harness: Harness) {
     expect(waiting).toContain('Use a passkey');
     expect(waiting).not.toContain('Code from your authenticator app');
   });
+
+  it('asks again from the two-step page too, with the passkey, and goes back there, never to another site', async () => {
+    const { client } = await withPasskey();
+    const stale = () =>
+      providers.opened.db
+        .updateTable('session')
+        .set({ authenticated_at: new Date(Date.now() - 11 * minute) })
+        .where('id', '=', sessionRowId(client.cookie))
+        .execute();
+    await stale();
+    const asked = await client.postForm('/account/two-step/start');
+    expect(asked.status).toBe(403);
+    const page = await asked.text();
+    expect(page).toContain('Confirm with a passkey');
+    expect(page).toContain('data-passkey-next="/account/two-step?done=reauthenticated"');
+    expect(page).toContain('name="return-to" value="/account/two-step"');
+    const back = await client.postForm('/account/reauthenticate', {
+      password: goodPassword,
+      'return-to': '/account/two-step',
+    });
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe('/account/two-step?done=reauthenticated');
+    expect(await (await client.get('/account/two-step?done=reauthenticated')).text()).toContain(
+      'You confirmed it is you',
+    );
+    await stale();
+    const elsewhere = await client.postForm('/account/reauthenticate', {
+      password: goodPassword,
+      'return-to': 'https://elsewhere.example/',
+    });
+    expect(elsewhere.headers.get('location')).toBe('/account?done=reauthenticated');
+  });
 }
