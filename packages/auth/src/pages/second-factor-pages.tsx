@@ -30,8 +30,8 @@ export function SecondFactorPage({
       <h1>One more step</h1>
       <p>
         {totp
-          ? 'Your password was right. Now give the code of your authenticator app.'
-          : 'Your password was right. Now confirm it is you with your passkey.'}
+          ? 'The first step is done. Now give the code of your authenticator app.'
+          : 'The first step is done. Now confirm it is you with your passkey.'}
       </p>
       {error && <Notice tone="error">{error}</Notice>}
       {methods.includes('passkey') && (
