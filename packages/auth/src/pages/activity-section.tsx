@@ -88,7 +88,7 @@ export function ActivitySection({
         <a href="/api/account/export" download>
           Download your data
         </a>{' '}
-        (JSON: your account, ways to sign in, sessions and activity).
+        (JSON: your account, ways to sign in, passkeys, two-step sign-in, sessions and activity).
       </p>
     </section>
   );
