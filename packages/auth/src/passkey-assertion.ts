@@ -1,12 +1,10 @@
 import type { Database } from '@repo/schema/database';
-import {
-  type AuthenticationResponseJSON,
-  verifyAuthenticationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { findPasskey, type StoredPasskey } from './passkeys.ts';
 import { type ChallengePurpose, takeChallenge } from './webauthn-challenges.ts';
+import { loadWebAuthn } from './webauthn-library.ts';
 
 /** What a checked assertion gives: the passkey and its new counter, or why not. */
 export type AssertionResult =
@@ -78,6 +76,7 @@ export function createAssertionCheck({
     }
     let newCounter: number;
     try {
+      const { verifyAuthenticationResponse } = await loadWebAuthn();
       const verified = await verifyAuthenticationResponse({
         response: assertion,
         expectedChallenge: (challenge) =>

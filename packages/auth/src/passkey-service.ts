@@ -1,11 +1,9 @@
 import type { Database } from '@repo/schema/database';
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
-import { COSEALG } from '@simplewebauthn/server/helpers';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Caller, Failure } from './auth-service.ts';
@@ -20,6 +18,7 @@ import {
 } from './passkeys.ts';
 import { isRecentlyAuthenticated } from './recent-authentication.ts';
 import { challengeLifetimeMs, saveChallenge, takeChallenge } from './webauthn-challenges.ts';
+import { loadWebAuthn } from './webauthn-library.ts';
 
 export interface PasskeyServiceOptions {
   db: Kysely<Database>;
@@ -38,7 +37,8 @@ export type RegistrationInput = { name: string; response: { id: string } };
  * post-quantum one, whose run-time probe makes Node print an experimental
  * warning.
  */
-const supportedAlgorithmIDs = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
+/** COSE algorithm ids (IANA): EdDSA, ES256, RS256, the library's `COSEALG` values. */
+const supportedAlgorithmIDs = [-8, -7, -257];
 
 /**
  * A user's passkeys (docs/API.md, "Passkeys"): registration, listing and
@@ -62,6 +62,7 @@ export function createPasskeyService(options: PasskeyServiceOptions) {
         return { ok: false, reason: 'reauthentication_required' };
       }
       const registered = await listCredentialIds(db, caller.user.id);
+      const { generateRegistrationOptions } = await loadWebAuthn();
       const creation = await generateRegistrationOptions({
         rpName: rpID,
         rpID,
@@ -102,7 +103,8 @@ export function createPasskeyService(options: PasskeyServiceOptions) {
         reason: 'invalid_input',
         fields: { response: 'The passkey could not be verified. Try again.' },
       };
-      let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+      const { verifyRegistrationResponse } = await loadWebAuthn();
+      let verified: VerifiedRegistrationResponse;
       try {
         verified = await verifyRegistrationResponse({
           response: response as RegistrationResponseJSON,

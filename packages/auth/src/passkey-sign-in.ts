@@ -1,8 +1,5 @@
 import type { Database } from '@repo/schema/database';
-import {
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-} from '@simplewebauthn/server';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Kysely } from 'kysely';
 import type { Cookie, Session } from 'lucia';
 import type { Logger } from 'pino';
@@ -15,6 +12,7 @@ import { recordEvent } from './security-events.ts';
 import type { CredentialCheck, Sessions } from './sessions.ts';
 import { Throttle, type ThrottleLimits } from './throttle.ts';
 import { challengeLifetimeMs, saveChallenge } from './webauthn-challenges.ts';
+import { loadWebAuthn } from './webauthn-library.ts';
 
 export interface PasskeySignInOptions {
   db: Kysely<Database>;
@@ -74,6 +72,7 @@ export function createPasskeySignIn(options: PasskeySignInOptions) {
   return {
     /** `POST /api/signin/passkey/options`: request options for any discoverable credential. */
     async options(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+      const { generateAuthenticationOptions } = await loadWebAuthn();
       const request = await generateAuthenticationOptions({
         rpID,
         timeout: challengeLifetimeMs,
@@ -96,6 +95,7 @@ export function createPasskeySignIn(options: PasskeySignInOptions) {
      */
     async secondFactorOptions(session: Session): Promise<PublicKeyCredentialRequestOptionsJSON> {
       const waiting = session.secondFactorPending;
+      const { generateAuthenticationOptions } = await loadWebAuthn();
       const request = await generateAuthenticationOptions({
         rpID,
         timeout: challengeLifetimeMs,
