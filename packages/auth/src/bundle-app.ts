@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `bundle-app [package ...]`, an app's `pnpm build`: its `src/main.ts` and
-// everything it imports, as one file, `dist/main.js`, which `pnpm start` runs.
+// everything it imports, as `dist/main.js`, which `pnpm start` runs, and one
+// file beside it per `import()` (code splitting): what is loaded only when a
+// feature is first used (the passkey library, the SMTP client, the common-
+// password list) is then neither read nor kept at start.
 //
 // Why a bundle: Node's own type stripping cannot run the pages (.tsx), and
 // tsx compiles every file at each start; loading one file instead of some
@@ -18,9 +21,14 @@ import { build } from 'esbuild';
 
 const external = ['@node-rs/argon2', ...process.argv.slice(2)];
 
+// Chunks are named by their content's hash, and an earlier build's are left
+// in place: a process still running that build loads them at its first
+// passkey or mail even after a new build (`rm -rf dist` clears them).
 await build({
   entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

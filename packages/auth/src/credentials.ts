@@ -33,10 +33,12 @@ function characters(value: string): number {
 // never needs.
 let commonPasswords: Promise<Set<string>> | undefined;
 function loadCommonPasswords(): Promise<Set<string>> {
-  commonPasswords ??= import('@zxcvbn-ts/language-common').then(
-    ({ dictionary }) =>
-      new Set(dictionary['passwords-common'].filter((password) => password.length >= 8)),
-  );
+  commonPasswords ??= import('@zxcvbn-ts/language-common').then((module) => {
+    // A CommonJS package: Node's import() gives its exports as the default
+    // and by name, the bundle's chunk of it (bundle-app.ts) as the default only.
+    const { dictionary } = module.default ?? module;
+    return new Set(dictionary['passwords-common'].filter((password) => password.length >= 8));
+  });
   return commonPasswords;
 }
 
