@@ -13,7 +13,7 @@ import {
   type User,
 } from 'lucia';
 import { deleteInBatches } from './delete-in-batches.ts';
-import { writeTransaction } from './retry-on-conflict.ts';
+import { retryOnConflict, writeTransaction } from './retry-on-conflict.ts';
 import { type SecondFactorMethod, secondFactorMethodsOf } from './second-factor-methods.ts';
 import { recordEvent, type SecurityEvent } from './security-events.ts';
 
@@ -98,16 +98,18 @@ function createLucia(adapter: Adapter, secure: boolean) {
       username: attributes.username,
       email: attributes.email ?? null,
     }),
-    // A Date from pg and mysql2; seconds from SQLite, as Lucia's own expires_at.
     getSessionAttributes: (attributes) => ({
-      authenticatedAt:
-        attributes.authenticated_at instanceof Date
-          ? attributes.authenticated_at
-          : new Date(Number(attributes.authenticated_at) * 1000),
+      authenticatedAt: dateOf(attributes.authenticated_at),
+      createdAt: dateOf(attributes.created_at),
       // Still waiting for its second factor: not signed in yet (migration 0010).
       secondFactorPending: Number(attributes.second_factor_pending) === 1,
     }),
   });
+}
+
+/** A time of the session row as Lucia's adapter reads it: a Date from pg and mysql2; seconds from SQLite, as Lucia's own expires_at. */
+function dateOf(value: Date | number): Date {
+  return value instanceof Date ? value : new Date(Number(value) * 1000);
 }
 
 declare module 'lucia' {
@@ -116,6 +118,7 @@ declare module 'lucia' {
     DatabaseUserAttributes: { username: string; email: string | null };
     DatabaseSessionAttributes: {
       authenticated_at: Date | number;
+      created_at: Date | number;
       second_factor_pending: number;
     };
   }
@@ -151,7 +154,7 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
 
   async function end(sessionId: string, event?: SessionEvent & { userId: string }): Promise<void> {
     if (!event) {
-      await db.deleteFrom('session').where('id', '=', sessionId).execute();
+      await retryOnConflict(() => db.deleteFrom('session').where('id', '=', sessionId).execute());
       return;
     }
     await writeTransaction(db, async (trx) => {
@@ -179,8 +182,22 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
       return null;
     }
     if (session.expiresAt <= cap) return session;
-    await db.updateTable('session').set({ expires_at: cap }).where('id', '=', session.id).execute();
+    await retryOnConflict(() =>
+      db.updateTable('session').set({ expires_at: cap }).where('id', '=', session.id).execute(),
+    );
     return { ...session, expiresAt: cap };
+  }
+
+  /**
+   * Whether a session waiting for its second factor is still within its 10
+   * minutes, from its creation: checked at every request, not only when
+   * Lucia renews it, since on a Galera cluster the row's expiry may have been
+   * renewed by another node after it was capped here.
+   */
+  function isWaitingTooLong(session: Session, now: number): boolean {
+    return (
+      session.secondFactorPending && session.createdAt.getTime() + waitingSessionLifetimeMs <= now
+    );
   }
 
   return {
@@ -200,9 +217,18 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
       let found: { user: User; session: Session } | typeof none = none;
       // A value no token can have is no session, without asking the database.
       if (legacyTokenPattern.test(token) || (current !== undefined && tokenPattern.test(token))) {
-        const { user, session } = await lucia.validateSession(sessionIdOf(token));
-        const kept = session?.fresh ? await capLifetime(session) : session;
-        if (user && kept) found = { user, session: kept };
+        // Lucia renews a session in the same request (one UPDATE): two
+        // requests of one session at once on two Galera nodes make one of
+        // them lose, which runs it again. A waiting session, with less than
+        // half of 30 days left, is renewed (and capped again) by each.
+        const { user, session } = await retryOnConflict(() =>
+          lucia.validateSession(sessionIdOf(token)),
+        );
+        if (session && isWaitingTooLong(session, Date.now())) await end(session.id);
+        else {
+          const kept = session?.fresh ? await capLifetime(session) : session;
+          if (user && kept) found = { user, session: kept };
+        }
       }
       if (legacy !== undefined) {
         const { attributes } = lucia.createBlankSessionCookie();

@@ -205,6 +205,30 @@ export function describeSecondFactor(harness: Harness) {
       );
     });
 
+    it('ends a waiting session 10 minutes after its creation, even when its row says it lives on (a renewal another Galera node wrote after the cap)', async () => {
+      const account = await totpAccount();
+      const { client } = await signIn(account);
+      await app()
+        .db.updateTable('session')
+        .set({
+          created_at: new Date(Date.now() - 11 * minute),
+          expires_at: new Date(Date.now() + 29 * 24 * 60 * minute),
+        })
+        .where('id', '=', sessionRowId(client.cookie))
+        .execute();
+      await expectError(
+        await client.post('/api/2fa/totp', { code: nextCode(account) }),
+        401,
+        'unauthenticated',
+      );
+      const row = await app()
+        .db.selectFrom('session')
+        .select('id')
+        .where('id', '=', sessionRowId(client.cookie))
+        .executeTakeFirst();
+      expect(row).toBeUndefined();
+    });
+
     it('gives a full session, with a new token and authenticatedAt now, for a TOTP code; the same code again is invalid_code', async () => {
       const account = await totpAccount();
       const { client } = await signIn(account);
