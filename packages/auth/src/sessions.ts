@@ -164,20 +164,17 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
   }
 
   /**
-   * Keeps a session Lucia has just renewed within 90 days of its creation
-   * (Lucia slides, but knows no upper bound); `null` past them. Renewals are
-   * rare, so this read costs nothing on other requests.
+   * Keeps a session within its lifetime from its creation: 90 days for a
+   * full one (Lucia slides, but knows no upper bound), 10 minutes for one
+   * waiting for its second factor; `null` past it. Called when Lucia has
+   * just renewed a session (rare for a full one), and at every request of a
+   * waiting one, whose row's expiry another Galera node may have renewed
+   * after it was capped here. `createdAt` comes with the row Lucia read.
    */
   async function capLifetime(session: Session): Promise<Session | null> {
-    const row = await db
-      .selectFrom('session')
-      .select('created_at')
-      .where('id', '=', session.id)
-      .executeTakeFirst();
-    // A waiting session is never renewed past its 10 minutes.
     const lifetime = session.secondFactorPending ? waitingSessionLifetimeMs : maxSessionLifetimeMs;
-    const cap = row && new Date(row.created_at.getTime() + lifetime);
-    if (!cap || cap.getTime() <= Date.now()) {
+    const cap = new Date(session.createdAt.getTime() + lifetime);
+    if (cap.getTime() <= Date.now()) {
       await end(session.id);
       return null;
     }
@@ -186,18 +183,6 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
       db.updateTable('session').set({ expires_at: cap }).where('id', '=', session.id).execute(),
     );
     return { ...session, expiresAt: cap };
-  }
-
-  /**
-   * Whether a session waiting for its second factor is still within its 10
-   * minutes, from its creation: checked at every request, not only when
-   * Lucia renews it, since on a Galera cluster the row's expiry may have been
-   * renewed by another node after it was capped here.
-   */
-  function isWaitingTooLong(session: Session, now: number): boolean {
-    return (
-      session.secondFactorPending && session.createdAt.getTime() + waitingSessionLifetimeMs <= now
-    );
   }
 
   return {
@@ -224,11 +209,11 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
         const { user, session } = await retryOnConflict(() =>
           lucia.validateSession(sessionIdOf(token)),
         );
-        if (session && isWaitingTooLong(session, Date.now())) await end(session.id);
-        else {
-          const kept = session?.fresh ? await capLifetime(session) : session;
-          if (user && kept) found = { user, session: kept };
-        }
+        const kept =
+          session && (session.fresh || session.secondFactorPending)
+            ? await capLifetime(session)
+            : session;
+        if (user && kept) found = { user, session: kept };
       }
       if (legacy !== undefined) {
         const { attributes } = lucia.createBlankSessionCookie();
