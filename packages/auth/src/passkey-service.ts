@@ -35,9 +35,10 @@ export type RegistrationInput = { name: string; response: { id: string } };
 /**
  * The key algorithms a passkey may use: the library's defaults without the
  * post-quantum one, whose run-time probe makes Node print an experimental
- * warning.
+ * warning. COSE ids (IANA) for EdDSA, ES256 and RS256, the values of the
+ * library's `COSEALG`, written out so that nothing loads the library at
+ * start (webauthn-library.ts).
  */
-/** COSE algorithm ids (IANA): EdDSA, ES256, RS256, the library's `COSEALG` values. */
 const supportedAlgorithmIDs = [-8, -7, -257];
 
 /**
