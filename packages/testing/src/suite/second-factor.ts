@@ -100,6 +100,15 @@ export function describeSecondFactor(harness: Harness) {
       return { client, body: await jsonOf(response) };
     }
 
+    /** A right code from `client`, whose waiting session has ended, finds no session. */
+    async function expectNoSession(client: TestClient, account: TotpAccount) {
+      await expectError(
+        await client.post('/api/2fa/totp', { code: nextCode(account) }),
+        401,
+        'unauthenticated',
+      );
+    }
+
     /**
      * Runs `attempt` with the step of now, again with a new account when a
      * step boundary passed while it ran (then its answer could be either).
@@ -198,11 +207,7 @@ export function describeSecondFactor(harness: Harness) {
         .set({ expires_at: new Date(Date.now() - 1000) })
         .where('id', '=', sessionRowId(client.cookie))
         .execute();
-      await expectError(
-        await client.post('/api/2fa/totp', { code: nextCode(account) }),
-        401,
-        'unauthenticated',
-      );
+      await expectNoSession(client, account);
     });
 
     it('ends a waiting session 10 minutes after its creation, even when its row says it lives on (a renewal another Galera node wrote after the cap)', async () => {
@@ -218,11 +223,7 @@ export function describeSecondFactor(harness: Harness) {
         } as { expires_at: Date })
         .where('id', '=', sessionRowId(client.cookie))
         .execute();
-      await expectError(
-        await client.post('/api/2fa/totp', { code: nextCode(account) }),
-        401,
-        'unauthenticated',
-      );
+      await expectNoSession(client, account);
       const row = await app()
         .db.selectFrom('session')
         .select('id')
