@@ -3,6 +3,8 @@
 // counts as one failure: that folder's tests did not run to the end. So does
 // a test file that failed with no failed test: it failed outside its tests
 // (an import, a beforeAll), and vitest reports its tests as skipped.
+// Each failure is named on stderr, with the first line of its error, so that
+// the end of a CI log says what failed and not only how many.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,6 +17,10 @@ for (const folder of process.argv.slice(2)) {
     failed += report.numFailedTests;
     for (const file of report.testResults ?? []) {
       const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+      for (const test of failedTests) {
+        const why = (test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+        console.error(`FAILED ${file.name} > ${test.fullName} (${Math.round(test.duration ?? 0)} ms): ${why}`);
+      }
       if (file.status === 'failed' && failedTests.length === 0) {
         console.error(`${file.name}: failed outside its tests ${file.message ?? ''}`.trim());
         failed += 1;
