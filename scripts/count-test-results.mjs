@@ -19,7 +19,9 @@ for (const folder of process.argv.slice(2)) {
       const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
       for (const test of failedTests) {
         const why = (test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
-        console.error(`FAILED ${file.name} > ${test.fullName} (${Math.round(test.duration ?? 0)} ms): ${why}`);
+        console.error(
+          `FAILED ${file.name} > ${test.fullName} (${Math.round(test.duration ?? 0)} ms): ${why}`,
+        );
       }
       if (file.status === 'failed' && failedTests.length === 0) {
         console.error(`${file.name}: failed outside its tests ${file.message ?? ''}`.trim());

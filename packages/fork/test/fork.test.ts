@@ -409,12 +409,25 @@ describe.concurrent('each fork passes its own tests', () => {
       const target = await installed(dialect);
       rmSync(join(target, `apps/${name}/test-results.json`), { force: true });
       // CI=1 makes the fork's vitest write its counts to test-results.json.
-      await succeed('pnpm', ['test'], target, { CI: '1' });
-      const report = JSON.parse(
-        readFileSync(join(target, `apps/${name}/test-results.json`), 'utf8'),
-      );
+      const tested = await run('pnpm', ['test'], target, { CI: '1' });
+      const output = `${tested.stdout}\n${tested.stderr}`.trim().split('\n').slice(-40).join('\n');
+      const reportFile = join(target, `apps/${name}/test-results.json`);
+      if (!existsSync(reportFile))
+        throw new Error(`pnpm test wrote no report, exit ${tested.code}:\n${output}`);
+      const report = JSON.parse(readFileSync(reportFile, 'utf8'));
       console.log(`${name} fork: ${report.numPassedTests} of its own tests passed`);
-      expect(report.numFailedTests).toBe(0);
+      // The failed tests by name on the error's first line, which is what
+      // CI's log shows of it.
+      const failed: string[] = report.testResults.flatMap(
+        (file: { assertionResults: { status: string; fullName: string }[] }) =>
+          file.assertionResults
+            .filter((test) => test.status === 'failed')
+            .map((test) => test.fullName),
+      );
+      if (failed.length > 0 || tested.code !== 0)
+        throw new Error(
+          `its own tests failed: ${failed.join('; ') || 'none by name'}, exit ${tested.code}\n${output}`,
+        );
       expect(report.numPassedTests).toBeGreaterThan(0);
     }, 900_000);
   }
