@@ -145,10 +145,15 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
   const lucia = createLucia(adapter, secure);
   const none = { user: null, session: null };
 
-  /** The cookie of a token, whose `Max-Age` ends when the session does. */
-  function cookieOf(token: string, expiresAt: Date): Cookie {
+  /**
+   * The cookie of a token, whose `Max-Age` ends when the session does,
+   * counted from `now`: a new session passes the time its `expiresAt` was
+   * reckoned from, so that its cookie says its whole lifetime however long
+   * the transaction that made it waited (a locked row, a busy machine).
+   */
+  function cookieOf(token: string, expiresAt: Date, now = Date.now()): Cookie {
     const cookie = lucia.createSessionCookie(token);
-    cookie.attributes.maxAge = Math.max(0, Math.round((expiresAt.getTime() - Date.now()) / 1000));
+    cookie.attributes.maxAge = Math.max(0, Math.round((expiresAt.getTime() - now) / 1000));
     return cookie;
   }
 
@@ -245,7 +250,8 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
     ): Promise<Cookie | null> {
       const token = generateIdFromEntropySize(32);
       const lifetime = options.waiting ? waitingSessionLifetimeMs : sessionLifetime.milliseconds();
-      const expiresAt = new Date(Date.now() + lifetime);
+      const now = Date.now();
+      const expiresAt = new Date(now + lifetime);
       const made = await createVerifiedSession(db, {
         userId,
         credential,
@@ -258,7 +264,7 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
       });
       if (!made) return null;
       if (options.previous) await end(options.previous.id);
-      return cookieOf(token, expiresAt);
+      return cookieOf(token, expiresAt, now);
     },
 
     /**
@@ -294,7 +300,8 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
       during?: (trx: Kysely<Database>) => Promise<boolean>,
     ): Promise<Cookie | null> {
       const token = generateIdFromEntropySize(32);
-      const expiresAt = new Date(Date.now() + sessionLifetime.milliseconds());
+      const now = Date.now();
+      const expiresAt = new Date(now + sessionLifetime.milliseconds());
       const refused = Symbol('refused');
       try {
         await writeTransaction(db, async (trx) => {
@@ -318,7 +325,7 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
         if (error === refused) return null;
         throw error;
       }
-      return cookieOf(token, expiresAt);
+      return cookieOf(token, expiresAt, now);
     },
 
     /** Ends a session, recording `event` with it; the cookie that deletes it. */

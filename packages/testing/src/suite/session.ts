@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { goodPassword, type Harness, uniqueUsername } from '../harness.ts';
+import { holdingHasher } from '../holding-hasher.ts';
 import { jsonOf, sessionCookieOf, sessionCookiesOf, sessionRowId } from '../test-client.ts';
 
 const day = 24 * 60 * 60 * 1000;
@@ -26,6 +27,35 @@ export function describeSession(harness: Harness) {
       expect(cookie?.attributes.get('path')).toBe('/');
       expect(cookie?.attributes.get('max-age')).toBe(String(30 * 24 * 60 * 60));
       expect(cookie?.attributes.has('secure')).toBe(false);
+    });
+
+    it('gives a new session’s cookie its whole 30 days, however long the transaction that made it waited', async () => {
+      const passwords = holdingHasher();
+      const opened = await harness.open({ passwords });
+      const username = uniqueUsername();
+      const signup = await opened
+        .client()
+        .post('/api/signup', { username, password: goodPassword });
+      expect(signup.status).toBe(201);
+      // The password checked and held; meanwhile another transaction locks
+      // the key row the sign-in's transaction writes (PostgreSQL, MySQL) or
+      // holds the one connection (SQLite) for a second, as a busy database would.
+      passwords.hold();
+      const signin = opened.client().post('/api/signin', { username, password: goodPassword });
+      await passwords.waitForHeld(1);
+      await opened.db.transaction().execute(async (trx) => {
+        const locked = await trx
+          .updateTable('key')
+          .set((eb) => ({ hashed_password: eb.ref('hashed_password') }))
+          .where('id', '=', `username:${username}`)
+          .executeTakeFirst();
+        expect(Number(locked.numUpdatedRows)).toBe(1);
+        passwords.release();
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      });
+      const response = await signin;
+      expect(response.status).toBe(200);
+      expect(sessionCookieOf(response)?.attributes.get('max-age')).toBe(String((30 * day) / 1000));
     });
 
     it('names the cookie __Host-auth_session and marks it Secure when ORIGIN is https', async () => {
