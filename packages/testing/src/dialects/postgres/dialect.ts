@@ -84,7 +84,8 @@ export const dialect: Dialect = {
       location: databaseUrl(serverUrl, name),
       async countConnections() {
         const { rows } = await admin.query<{ n: number }>(
-          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          // Clients only: an autovacuum worker visiting the new database is listed too.
+          "select count(*)::int as n from pg_stat_activity where datname = $1 and backend_type = 'client backend'",
           [name],
         );
         return rows[0]?.n ?? 0;
