@@ -272,6 +272,9 @@ export function describeMail(harness: Harness) {
       const { email, userId } = await withVerifiedEmail();
       const older = await requestReset(email, 2);
       const newer = await requestReset(email, 3);
+      // The older link ends once the newer mail is sent, after the SMTP
+      // server's answer, and its outbox row goes after that.
+      await outboxDrained();
       await expectInvalidCode(
         await opened.client().post('/api/password-reset/confirm', { token: older, newPassword }),
       );
@@ -461,10 +464,14 @@ export function describeMail(harness: Harness) {
           ])
           .execute();
         await own.waitFor('lapsed@example.test');
+        // Its row goes once the SMTP server has answered: waited for, to a deadline.
+        const left = () => app.db.selectFrom('mail_outbox').select(['id', 'claim_owner']).execute();
+        await expect
+          .poll(left, { timeout: 20_000 })
+          .toEqual([{ id: 'claimed', claim_owner: 'alive' }]);
         await new Promise((resolve) => setTimeout(resolve, 500));
         expect(own.to('claimed@example.test')).toEqual([]);
-        const left = await app.db.selectFrom('mail_outbox').select(['id', 'claim_owner']).execute();
-        expect(left).toEqual([{ id: 'claimed', claim_owner: 'alive' }]);
+        expect(await left()).toEqual([{ id: 'claimed', claim_owner: 'alive' }]);
       } finally {
         await own.pause();
       }
