@@ -54,6 +54,13 @@ export async function clickThrough(page: Page, target: Locator): Promise<number 
   return documents.at(-1)?.status();
 }
 
+/**
+ * `expect.poll`'s options in the walks: its default, 1 s, is also a limit on
+ * each call it makes, and fails a Playwright call that a loaded machine keeps
+ * waiting longer. A guard against a page that never shows it, not a speed limit.
+ */
+export const pageWait = { timeout: 15_000 };
+
 export function button(page: Page, name: string): Locator {
   return page.getByRole('button', { name, exact: true });
 }

@@ -4,6 +4,7 @@ import {
   clickThrough,
   field,
   openBrowser,
+  pageWait,
   pathOf,
   signUpWithPassword,
   type WalkOptions,
@@ -47,7 +48,7 @@ export async function walkPasskeyFlows({
   await clickThrough(page, button(page, 'Add a passkey'));
   expect(pathOf(page)).toBe('/account?done=passkey-added');
   await expect
-    .poll(() => page.locator('#passkeys-title ~ ul .method-name').allTextContents())
+    .poll(() => page.locator('#passkeys-title ~ ul .method-name').allTextContents(), pageWait)
     .toEqual(['This laptop']);
   const { credentials } = await devtools.send('WebAuthn.getCredentials', { authenticatorId });
   expect(credentials).toHaveLength(1);
@@ -63,7 +64,7 @@ export async function walkPasskeyFlows({
   await screenshot(page, 'signin-passkey');
   await clickThrough(page, button(page, 'Sign in with a passkey'));
   expect(pathOf(page)).toBe('/account');
-  await expect.poll(() => page.locator('.who').textContent()).toBe(username);
+  await expect.poll(() => page.locator('.who').textContent(), pageWait).toBe(username);
   const [cookie] = await context.cookies();
   if (cookie) received.add(cookie.value);
   const listed = await page.locator('#passkeys-title ~ ul .method-state').allTextContents();
@@ -82,7 +83,7 @@ export async function walkPasskeyFlows({
   await screenshot(page, 'second-factor-passkey');
   await clickThrough(page, button(page, 'Use a passkey'));
   expect(pathOf(page)).toBe('/?done=signed-in');
-  await expect.poll(() => page.locator('.who').textContent()).toBe(username);
+  await expect.poll(() => page.locator('.who').textContent(), pageWait).toBe(username);
   for (const { value } of await context.cookies()) received.add(value);
 
   expect(problems).toEqual([]);

@@ -5,6 +5,7 @@ import {
   clickThrough,
   field,
   openBrowser,
+  pageWait,
   pathOf,
   signUpWithPassword,
   type WalkOptions,
@@ -31,7 +32,7 @@ export async function walkSecondFactorFlows({
   await clickThrough(page, page.getByRole('link', { name: /Set up an authenticator app/ }));
   expect(pathOf(page)).toBe('/account/two-step');
   await clickThrough(page, button(page, 'Set up an authenticator app'));
-  await expect.poll(() => page.locator('.qr-code svg').count()).toBe(1);
+  await expect.poll(() => page.locator('.qr-code svg').count(), pageWait).toBe(1);
   const secret = (await page.locator('#totp-secret').textContent())?.trim() ?? '';
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await screenshot(page, 'totp-setup');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { startAppProcess } from '../../app-process.ts';
+import { processTestTimeoutMs, startAppProcess } from '../../app-process.ts';
 import { defaultOrigin, type Harness } from '../../harness.ts';
 import { clientOf, configOf } from '../../oidc/provider-fixtures.ts';
 import { startTestProvider } from '../../oidc/start-test-provider.ts';
@@ -103,7 +103,8 @@ export function describeProviderFlowStart(harness: Harness, providers: TestProvi
     });
   });
 
-  describe(`${harness.dialect.name}: provider pages`, () => {
+  // Each starts the app as a process: the time limit of the tests that do.
+  describe(`${harness.dialect.name}: provider pages`, { timeout: processTestTimeoutMs }, () => {
     it.each([
       [{ AUTH_PROVIDERS: 'Git-Lab' }, 'AUTH_PROVIDERS'],
       [{ AUTH_PROVIDERS: 'gitlab' }, 'AUTH_GITLAB_ISSUER'],
