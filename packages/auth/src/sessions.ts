@@ -390,7 +390,7 @@ export function createSessions({ db, adapter, origin }: SessionsOptions) {
     async markAuthenticated(sessionId: string, at: Date): Promise<void> {
       await db
         .updateTable('session')
-        .set({ authenticated_at: at })
+        .set({ authenticated_at: wholeSecondOf(at) })
         .where('id', '=', sessionId)
         .execute();
     },
@@ -480,6 +480,17 @@ async function lockKey(
   return true;
 }
 
+/**
+ * `authenticated_at` as it is written: cut to the whole second on every
+ * dialect. SQLite and MySQL keep whole seconds, and MySQL 8 rounds a
+ * fraction to the nearest one (MariaDB cuts it), which could write a time up
+ * to half a second ahead of now: a time `isRecentlyAuthenticated` refuses,
+ * so a change asked for right after a sign-in would be refused.
+ */
+function wholeSecondOf(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000);
+}
+
 /** Writes a session row, and ends the user's sessions beyond the newest 50. */
 async function insertSession(
   trx: Kysely<Database>,
@@ -498,7 +509,7 @@ async function insertSession(
       id: sessionId,
       user_id: userId,
       expires_at: row.expiresAt,
-      authenticated_at: row.authenticatedAt,
+      authenticated_at: wholeSecondOf(row.authenticatedAt),
       second_factor_pending: row.waiting ? 1 : 0,
     })
     .execute();
